@@ -1,0 +1,79 @@
+"""Base serializers: one per model plus a brief one for nesting (NetBox style)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from aims.models import ObjectChange, User
+
+
+class AimsModelSerializer(serializers.ModelSerializer):
+    """Shapes input only; the app's service validates the record (``Model.clean``) and saves."""
+
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="On output, the stored version. On update, send the version you read: "
+        "if someone saved since, the update is refused with 409.",
+    )
+
+    def build_instance(self):
+        """(unsaved instance with the new values, many-to-many values, expected version)."""
+        data = dict(self.validated_data)
+        expected_version = data.pop("version", None)
+        model = self.Meta.model
+        m2m_names = {field.name for field in model._meta.many_to_many}
+        m2m = {name: data.pop(name) for name in list(data) if name in m2m_names}
+        instance = self.instance if self.instance is not None else model()
+        for name, value in data.items():
+            setattr(instance, name, value)
+        return instance, m2m, expected_version
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name"]
+
+
+class ObjectChangeSerializer(serializers.ModelSerializer):
+    content_type = serializers.SerializerMethodField()
+    related_content_type = serializers.SerializerMethodField()
+    changed_fields = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ObjectChange
+        fields = [
+            "seq",
+            "time",
+            "user",
+            "user_name",
+            "request_id",
+            "action",
+            "event",
+            "content_type",
+            "object_id",
+            "object_repr",
+            "related_content_type",
+            "related_object_id",
+            "changed_fields",
+            "prechange_data",
+            "postchange_data",
+            "message",
+            "prev_hash",
+            "hash",
+        ]
+
+    @extend_schema_field(serializers.CharField())
+    def get_content_type(self, obj) -> str:
+        return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_related_content_type(self, obj) -> str | None:
+        ct = obj.related_content_type
+        return f"{ct.app_label}.{ct.model}" if ct else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_changed_fields(self, obj) -> list[str]:
+        return [name for name, _, _ in obj.diff()]

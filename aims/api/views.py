@@ -1,0 +1,165 @@
+"""API endpoints owned by the core: change log, users, roles, the caller's own token."""
+
+from django.contrib.auth.models import Group
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from aims import accounts
+from aims.filtersets import ObjectChangeFilterSet
+from aims.models import ObjectChange, User
+from aims.permissions import visible_to
+
+from .permissions import AimsObjectPermission
+from .serializers import ObjectChangeSerializer
+
+
+class ObjectChangeViewSet(viewsets.ReadOnlyModelViewSet):
+    """The change log: append-only, so read-only here too. Needs the change-log view role."""
+
+    queryset = ObjectChange.objects.select_related(
+        "content_type", "related_content_type"
+    )
+    serializer_class = ObjectChangeSerializer
+    filterset_class = ObjectChangeFilterSet
+    ordering_fields = ["seq", "time"]
+    ordering = ["-seq"]
+    lookup_field = "seq"
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return visible_to(self.queryset.all(), self.request.user, "view")
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    description = serializers.SerializerMethodField()
+    permissions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Group
+        fields = ["id", "name", "description", "permissions"]
+
+    def get_description(self, obj) -> str:
+        return accounts.role_description(obj.name)
+
+    def get_permissions(self, obj) -> list[str]:
+        return sorted(
+            f"{p.content_type.app_label}.{p.codename}" for p in obj.permissions.all()
+        )
+
+
+class RoleViewSet(viewsets.ReadOnlyModelViewSet):
+    """Roles and the permissions they grant (edit them in the admin)."""
+
+    queryset = Group.objects.prefetch_related("permissions__content_type").order_by(
+        "name"
+    )
+    serializer_class = RoleSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
+
+
+class UserSerializer(serializers.ModelSerializer):
+    roles = serializers.SlugRelatedField(
+        slug_field="name",
+        queryset=Group.objects.all(),
+        many=True,
+        required=False,
+        source="groups",
+    )
+    password = serializers.CharField(
+        write_only=True,
+        required=False,
+        style={"input_type": "password"},
+        min_length=8,
+        help_text="Only on create; leave out to create a user who signs in after a password reset.",
+    )
+    display_name = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "display_name",
+            "email",
+            "is_active",
+            "roles",
+            "password",
+            "last_login",
+            "date_joined",
+        ]
+        read_only_fields = ["last_login", "date_joined"]
+
+
+class UserViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Users and their roles. Users are deactivated (``is_active: false``), never deleted,
+    because the change log points at them."""
+
+    queryset = User.objects.prefetch_related("groups").order_by("username")
+    serializer_class = UserSerializer
+    permission_classes = [AimsObjectPermission]
+    filterset_fields = ["is_active", "groups__name"]
+    ordering_fields = ["username", "date_joined", "last_login"]
+
+    def get_queryset(self):
+        return visible_to(self.queryset.all(), self.request.user, "view")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = accounts.user_create(
+            actor=self.request.user, roles=data.pop("groups", []), **data
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("password", None)
+        serializer.instance = accounts.user_update(
+            user=serializer.instance,
+            actor=self.request.user,
+            roles=data.pop("groups", None),
+            **data,
+        )
+
+    @extend_schema(responses=UserSerializer)
+    @action(
+        detail=False,
+        methods=["get"],
+        permission_classes=[IsAuthenticated],
+        filter_backends=[],
+    )
+    def me(self, request):
+        """The calling user, with their roles."""
+        return Response(UserSerializer(request.user).data)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class MyTokenViewSet(viewsets.ViewSet):
+    """The caller's API token: read it, or rotate it (the old one stops working at once)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=TokenSerializer, request=None)
+    def list(self, request):
+        token, _ = Token.objects.get_or_create(user=request.user)
+        return Response({"token": token.key})
+
+    @extend_schema(responses={201: TokenSerializer}, request=None)
+    def create(self, request):
+        return Response(
+            {"token": accounts.token_rotate(user=request.user).key}, status=201
+        )

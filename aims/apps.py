@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AimsConfig(AppConfig):
+    name = "aims"
+    verbose_name = "AIMS core"
+
+    def ready(self):
+        from . import history, roles  # noqa: F401  (connect signal receivers)

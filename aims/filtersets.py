@@ -1,0 +1,60 @@
+"""FilterSets shared by the HTML lists and the API (django-filter)."""
+
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from .models import ObjectChange, User
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """Adds ``q``: a case-insensitive search over ``search_fields``."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(method="search", label="Search")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+def _content_type_choices():
+    return [
+        (f"{ct.app_label}.{ct.model}", f"{ct.app_label} | {ct.name}")
+        for ct in ContentType.objects.filter(
+            app_label__in=("aims", "registry", "risk", "impact", "controls", "audit")
+        ).order_by("app_label", "model")
+    ]
+
+
+class ObjectChangeFilterSet(SearchFilterSet):
+    search_fields = ("object_repr", "message", "user_name", "event")
+    content_type = django_filters.ChoiceFilter(
+        choices=_content_type_choices, method="filter_content_type", label="Record type"
+    )
+    object_id = django_filters.CharFilter(label="Record id")
+    user = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label="User")
+    action = django_filters.ChoiceFilter(choices=ObjectChange.Action.choices)
+    event = django_filters.CharFilter()
+    request_id = django_filters.CharFilter()
+    since = django_filters.IsoDateTimeFilter(
+        field_name="time", lookup_expr="gte", label="From (UTC)"
+    )
+    until = django_filters.IsoDateTimeFilter(
+        field_name="time", lookup_expr="lt", label="Until (UTC)"
+    )
+
+    class Meta:
+        model = ObjectChange
+        fields = ["content_type", "object_id", "user", "action", "event", "request_id"]
+
+    def filter_content_type(self, queryset, name, value):
+        app_label, _, model = value.partition(".")
+        return queryset.filter(
+            content_type__app_label=app_label, content_type__model=model
+        )

@@ -1,0 +1,37 @@
+"""Base form for governance records: carries the edit version and the editing user."""
+
+from django import forms
+
+
+class AimsModelForm(forms.ModelForm):
+    _version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+    def m2m_data(self) -> dict:
+        return {
+            field.name: self.cleaned_data[field.name]
+            for field in self._meta.model._meta.many_to_many
+            if field.name in self.cleaned_data
+        }
+
+    def bump_version(self, version: int) -> None:
+        """After a conflict, the next save deliberately replaces the newer version."""
+        data = self.data.copy()
+        data["_version"] = str(version)
+        self.data = data
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)

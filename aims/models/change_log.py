@@ -1,0 +1,127 @@
+"""The change log: one append-only, hash-chained table for every governance record."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+GENESIS_HASH = "0" * 64
+
+
+class ObjectChange(models.Model):
+    """What changed, who changed it, when, and under which request.
+
+    Rows are never updated or deleted: there is no path for it in pages, API or admin, and
+    on PostgreSQL a trigger refuses UPDATE and DELETE. Each row's ``hash`` covers its
+    content and the previous row's hash, so ``manage.py verify_change_log`` finds any row
+    altered or removed behind the portal's back.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+        DELETE = "delete", "Deleted"
+        EVENT = "event", "Event"
+
+    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    time = models.DateTimeField(db_index=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="changes",
+        editable=False,
+    )
+    user_name = models.CharField(max_length=150, editable=False)
+    request_id = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False
+    )
+    action = models.CharField(max_length=10, choices=Action, editable=False)
+    event = models.CharField(max_length=64, blank=True, editable=False)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    object_id = models.CharField(max_length=64, editable=False)
+    changed_object = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(max_length=200, editable=False)
+    related_content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    related_object_id = models.CharField(max_length=64, blank=True, editable=False)
+    prechange_data = models.JSONField(null=True, blank=True, editable=False)
+    postchange_data = models.JSONField(null=True, blank=True, editable=False)
+    message = models.TextField(blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-seq"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["related_content_type", "related_object_id"]),
+        ]
+        verbose_name = "change log entry"
+        verbose_name_plural = "change log"
+
+    def __str__(self):
+        return f"#{self.seq} {self.get_action_display()} {self.object_repr}"
+
+    # Hash chain
+
+    def hash_payload(self) -> bytes:
+        """The canonical bytes the hash covers; stable across SQLite and PostgreSQL."""
+        related_type = (
+            ContentType.objects.get_for_id(self.related_content_type_id).natural_key()
+            if self.related_content_type_id
+            else None
+        )
+        payload = {
+            "seq": self.seq,
+            "time": self.time.isoformat(timespec="microseconds"),
+            "user": self.user_id,
+            "user_name": self.user_name,
+            "request_id": self.request_id,
+            "action": self.action,
+            "event": self.event,
+            "content_type": list(
+                ContentType.objects.get_for_id(self.content_type_id).natural_key()
+            ),
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "related_content_type": list(related_type) if related_type else None,
+            "related_object_id": self.related_object_id,
+            "prechange_data": self.prechange_data,
+            "postchange_data": self.postchange_data,
+            "message": self.message,
+            "prev_hash": self.prev_hash,
+        }
+        return json.dumps(
+            payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True
+        ).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.hash_payload()).hexdigest()
+
+    # Reading
+
+    def diff(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for every field whose value differs."""
+        before = self.prechange_data or {}
+        after = self.postchange_data or {}
+        if self.action == self.Action.EVENT:
+            return [(key, before.get(key), value) for key, value in after.items()]
+        keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+        return [
+            (k, before.get(k), after.get(k))
+            for k in keys
+            if before.get(k) != after.get(k)
+        ]

@@ -1,0 +1,65 @@
+"""The one permission rule of the portal, used by pages, templates and the API alike.
+
+A user may do ``action`` (view, add, change, delete) on an object when their roles grant
+the model-wide permission, or when they hold the object permission on that very object
+(django-guardian). Nothing else in the code calls ``has_perm`` or guardian directly.
+"""
+
+from django.db import models
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+__all__ = [
+    "ACTIONS",
+    "can",
+    "grant",
+    "perm_name",
+    "permitted_actions",
+    "revoke",
+    "visible_to",
+]
+
+ACTIONS = ("view", "add", "change", "delete")
+
+
+def perm_name(model, action: str) -> str:
+    opts = model._meta
+    return f"{opts.app_label}.{action}_{opts.model_name}"
+
+
+def can(user, action: str, obj_or_model) -> bool:
+    """May ``user`` do ``action`` on this object (or, given a model class, on any object)?"""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if isinstance(obj_or_model, type) and issubclass(obj_or_model, models.Model):
+        return user.has_perm(perm_name(obj_or_model, action))
+    perm = perm_name(type(obj_or_model), action)
+    return user.has_perm(perm) or user.has_perm(perm, obj_or_model)
+
+
+def visible_to(
+    queryset: models.QuerySet, user, action: str = "view"
+) -> models.QuerySet:
+    """The part of ``queryset`` on which ``user`` may do ``action``."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    perm = perm_name(queryset.model, action)
+    if user.has_perm(perm):
+        return queryset
+    return get_objects_for_user(
+        user, perm, klass=queryset, accept_global_perms=False, with_superuser=False
+    )
+
+
+def permitted_actions(user, obj) -> set[str]:
+    return {action for action in ACTIONS if action != "add" and can(user, action, obj)}
+
+
+def grant(user, obj, actions=("view", "change")) -> None:
+    """Give ``user`` object permissions on ``obj`` (e.g. an AI system to its owner)."""
+    for action in actions:
+        assign_perm(perm_name(type(obj), action), user, obj)
+
+
+def revoke(user, obj, actions=("view", "change")) -> None:
+    for action in actions:
+        remove_perm(perm_name(type(obj), action), user, obj)

@@ -1,0 +1,103 @@
+"""Roles are groups whose permissions are declared here as data and synced after migrate.
+
+Each pattern matches ``app_label.codename`` of the governance apps (fnmatch syntax); a
+leading ``!`` removes what earlier patterns added. Syncing only adds permissions, so an
+administrator may grant more in the admin without the next deploy taking it away.
+"""
+
+from fnmatch import fnmatch
+
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+
+GOVERNANCE_APPS = ("aims", "registry", "risk", "impact", "controls", "audit")
+ACCOUNT_APPS = ("auth", "authtoken")
+
+# Nobody may write the change log through the permission system, not even administrators.
+NEVER_GRANTED = (
+    "aims.add_objectchange",
+    "aims.change_objectchange",
+    "aims.delete_objectchange",
+)
+
+ADMINISTRATOR = "Administrator"
+GOVERNANCE_COMMITTEE = "Governance committee"
+AIMS_MANAGER = "AIMS manager"
+RISK_OWNER = "Risk owner"
+AI_SYSTEM_OWNER = "AI system owner"
+AUDITOR = "Auditor"
+VIEWER = "Viewer"
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    ADMINISTRATOR: ("*.*", "auth.*", "authtoken.*"),
+    GOVERNANCE_COMMITTEE: (
+        "*.view_*",
+        "registry.add_*",
+        "registry.change_*",
+        "aims.add_tag",
+        "aims.change_tag",
+    ),
+    AIMS_MANAGER: ("*.view_*", "*.add_*", "*.change_*", "*.delete_*", "!aims.*_user"),
+    RISK_OWNER: ("registry.view_*", "aims.view_tag"),
+    AI_SYSTEM_OWNER: (
+        "registry.add_aisystem",
+        "registry.view_airole",
+        "registry.view_datacategory",
+        "aims.view_tag",
+        "aims.add_tag",
+    ),
+    AUDITOR: ("*.view_*",),
+    VIEWER: ("*.view_*", "!aims.view_objectchange", "!aims.view_user"),
+}
+
+ROLE_DESCRIPTIONS = {
+    ADMINISTRATOR: "Manages users, roles and every record.",
+    GOVERNANCE_COMMITTEE: "Oversees the AIMS; approves and accepts on behalf of top management.",
+    AIMS_MANAGER: "Runs the management system day to day; edits all governance records.",
+    RISK_OWNER: "Owns and treats AI risks.",
+    AI_SYSTEM_OWNER: "Registers AI systems and edits the systems they own.",
+    AUDITOR: "Reads every record and the change log; changes nothing.",
+    VIEWER: "Reads governance records; changes nothing.",
+}
+
+
+def matching_codenames(patterns, available: list[str]) -> set[str]:
+    selected: set[str] = set()
+    for pattern in patterns:
+        if pattern.startswith("!"):
+            selected -= {name for name in selected if fnmatch(name, pattern[1:])}
+        else:
+            selected |= {name for name in available if fnmatch(name, pattern)}
+    return selected - set(NEVER_GRANTED)
+
+
+def sync_roles() -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    permissions = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type").filter(
+            content_type__app_label__in=GOVERNANCE_APPS + ACCOUNT_APPS
+        )
+    }
+    governance = [n for n in permissions if n.split(".")[0] in GOVERNANCE_APPS]
+    for role, patterns in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        account_patterns = [
+            p for p in patterns if p.split(".")[0].lstrip("!") in ACCOUNT_APPS
+        ]
+        names = matching_codenames(
+            [p for p in patterns if p not in account_patterns], governance
+        ) | matching_codenames(account_patterns, list(permissions))
+        missing = {permissions[n].pk for n in names} - set(
+            group.permissions.values_list("pk", flat=True)
+        )
+        if missing:
+            group.permissions.add(*missing)
+
+
+@receiver(post_migrate, dispatch_uid="aims_sync_roles")
+def _sync_roles_after_migrate(sender, **kwargs):
+    # Permissions of an app exist only after its own post_migrate; sync after each app.
+    if sender.label in GOVERNANCE_APPS:
+        sync_roles()

@@ -1,0 +1,78 @@
+"""Write paths shared by every governance record: validated, versioned, change-logged."""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+
+from .history import change_scope
+from .models import AimsModel, ObjectChange
+
+__all__ = ["EditConflict", "object_delete", "object_save"]
+
+
+class EditConflict(Exception):
+    """Somebody saved the record after the editor loaded it (optimistic locking)."""
+
+    def __init__(self, instance, expected_version: int, current_version: int):
+        self.instance = instance
+        self.expected_version = expected_version
+        self.current_version = current_version
+        super().__init__(
+            f"{instance} was changed by someone else since you opened it "
+            f"(you edited version {expected_version}, it is now at version {current_version})."
+        )
+
+    def changes_since(self, limit: int = 10):
+        """The change-log entries the editor has not seen, newest first."""
+        return (
+            ObjectChange.objects.filter(
+                content_type__app_label=self.instance._meta.app_label,
+                content_type__model=self.instance._meta.model_name,
+                object_id=str(self.instance.pk),
+            )
+            .select_related("user")
+            .order_by("-seq")[:limit]
+        )
+
+
+def object_save(
+    *,
+    instance: AimsModel,
+    actor,
+    m2m: dict | None = None,
+    expected_version: int | None = None,
+) -> AimsModel:
+    """Validate (``full_clean``) and save a record with its many-to-many values.
+
+    An edit carrying ``expected_version`` is refused with ``EditConflict`` when the stored
+    version moved on; the row is locked while checking so two editors cannot both pass.
+    """
+    with change_scope():
+        if instance.pk is not None and not instance._state.adding:
+            current = (
+                type(instance)
+                ._base_manager.select_for_update()
+                .filter(pk=instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is None:
+                raise ObjectDoesNotExist(
+                    f"{instance._meta.verbose_name} no longer exists"
+                )
+            if expected_version is not None and current != expected_version:
+                raise EditConflict(instance, expected_version, current)
+            instance.version = current + 1
+        elif actor is not None and actor.is_authenticated:
+            instance.created_by = actor
+        instance.full_clean()
+        instance.save()
+        for name, values in (m2m or {}).items():
+            getattr(instance, name).set(values)
+    return instance
+
+
+def object_delete(*, instance: models.Model, actor) -> None:
+    """Delete a record; the change log keeps its last state. Protected links raise
+    ``ProtectedError`` and nothing is deleted."""
+    with change_scope():
+        instance.delete()

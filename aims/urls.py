@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from aims.views import pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/token/", pages.TokenView.as_view(), name="token"),
+    path("changelog/", pages.ChangeLogListView.as_view(), name="changelog"),
+    path("register/", include("registry.urls")),
+    path("risks/", pages.section, {"key": "risk"}, name="risk_index"),
+    path("impact/", pages.section, {"key": "impact"}, name="impact_index"),
+    path("controls/", pages.section, {"key": "controls"}, name="controls_index"),
+    path("audits/", pages.section, {"key": "audit"}, name="audit_index"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("aims.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
+]

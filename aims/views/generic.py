@@ -1,0 +1,301 @@
+"""Generic list, detail, edit, delete and history views that every app configures.
+
+Each view restricts its queryset with ``aims.permissions.visible_to``: an object the user
+may not see is a 404; an action they may not take on an object they can see is a 403.
+"""
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import ProtectedError, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django_tables2 import RequestConfig
+
+from aims import exports
+from aims.models import ObjectChange
+from aims.permissions import can, permitted_actions, visible_to
+from aims.services import EditConflict, object_delete, object_save
+
+from .display import fieldset_rows
+
+__all__ = [
+    "BaseObjectView",
+    "ObjectChangeLogView",
+    "ObjectDeleteView",
+    "ObjectDetailView",
+    "ObjectEditView",
+    "ObjectListView",
+]
+
+
+def _meta_names(model):
+    return model._meta.app_label, model._meta.model_name
+
+
+class BaseObjectView(View):
+    queryset = None
+    action = "view"
+    template_name = None
+    generic_template = None
+
+    @property
+    def model(self):
+        return self.queryset.model
+
+    def get_queryset(self):
+        return visible_to(self.queryset.all(), self.request.user, "view")
+
+    def get_object(self, **kwargs):
+        obj = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        if self.action != "view" and not can(self.request.user, self.action, obj):
+            raise PermissionDenied(
+                f"You may not {self.action} this {self.model._meta.verbose_name}."
+            )
+        return obj
+
+    def get_template_names(self):
+        if self.template_name:
+            return [self.template_name]
+        app_label, model_name = _meta_names(self.model)
+        suffix = self.generic_template.split("_", 1)[1]
+        return [
+            f"{app_label}/{model_name}_{suffix}",
+            f"generic/{self.generic_template}",
+        ]
+
+    def base_context(self, **extra):
+        app_label, model_name = _meta_names(self.model)
+        return {
+            "model": self.model,
+            "verbose_name": self.model._meta.verbose_name,
+            "verbose_name_plural": self.model._meta.verbose_name_plural,
+            "url_prefix": f"{app_label}:{model_name}",
+            "can_add": can(self.request.user, "add", self.model),
+            **extra,
+        }
+
+    def render(self, context, status=200):
+        template = select_template(self.get_template_names())
+        return render(self.request, template.template.name, context, status=status)
+
+
+class ObjectListView(BaseObjectView):
+    """Filterable, sortable, paginated list with CSV/XLSX export of the filtered rows."""
+
+    generic_template = "object_list.html"
+    filterset_class = None
+    table_class = None
+    exporter = None  # an aims.exports.Exporter
+    per_page = 25
+
+    def get(self, request):
+        queryset = self.get_queryset()
+        filterset = self.filterset_class(
+            request.GET or None, queryset=queryset, request=request
+        )
+        rows = filterset.qs
+        export_format = request.GET.get("export")
+        if export_format and self.exporter is not None:
+            if export_format not in exports.FORMATS:
+                raise Http404("Unknown export format")
+            return self.exporter.response(
+                rows, export_format, self.model._meta.verbose_name_plural
+            )
+        table = self.table_class(rows, request=request)
+        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        return self.render(
+            self.base_context(
+                filterset=filterset,
+                table=table,
+                export_formats=exports.FORMATS if self.exporter else (),
+                query=request.GET.urlencode(),
+            )
+        )
+
+
+class ObjectDetailView(BaseObjectView):
+    generic_template = "object_detail.html"
+    fieldsets: list[tuple[str, list[str]]] = []
+
+    def get_extra_context(self, obj) -> dict:
+        return {}
+
+    def get(self, request, pk):
+        obj = self.get_object(pk=pk)
+        return self.render(
+            self.base_context(
+                object=obj,
+                fieldsets=fieldset_rows(obj, self.fieldsets),
+                permitted=permitted_actions(request.user, obj),
+                active_tab="details",
+                **self.get_extra_context(obj),
+            )
+        )
+
+
+class ObjectEditView(BaseObjectView):
+    """Add or edit one record through the app's service (``save()``), optimistic-locked.
+
+    The form carries the version the editor loaded; when someone saved since, the editor
+    keeps their input and sees what changed instead of overwriting it.
+    """
+
+    generic_template = "object_edit.html"
+    form_class = None
+
+    def get_object(self, **kwargs):
+        if "pk" not in kwargs:
+            if not can(self.request.user, "add", self.model):
+                raise PermissionDenied(
+                    f"You may not add a {self.model._meta.verbose_name}."
+                )
+            return self.model()
+        self.action = "change"
+        return super().get_object(**kwargs)
+
+    def get_form(self, obj, data=None):
+        initial = {"_version": obj.version} if obj.pk else self.get_initial()
+        return self.form_class(
+            data=data,
+            files=self.request.FILES or None,
+            instance=obj,
+            initial=initial,
+            user=self.request.user,
+        )
+
+    def get_initial(self) -> dict:
+        return {}
+
+    def save(self, form):
+        """Persist the form; apps override this to call their service."""
+        instance = form.instance
+        return object_save(
+            instance=instance,
+            actor=self.request.user,
+            m2m=form.m2m_data(),
+            expected_version=form.cleaned_data.get("_version"),
+        )
+
+    def get(self, request, pk=None):
+        obj = self.get_object(**({"pk": pk} if pk else {}))
+        return self.render(self.base_context(object=obj, form=self.get_form(obj)))
+
+    def post(self, request, pk=None):
+        obj = self.get_object(**({"pk": pk} if pk else {}))
+        creating = obj.pk is None
+        form = self.get_form(obj, data=request.POST)
+        conflict = None
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = self.save(form)
+                    if not can(request.user, "view", saved):
+                        # NetBox's rule: nobody creates a record they would then lose.
+                        transaction.set_rollback(True)
+                        raise ValidationError(
+                            "After this change you could no longer see this record "
+                            "(for example, you made someone else its owner). Nothing was saved."
+                        )
+            except EditConflict as exc:
+                conflict = exc
+                form.bump_version(exc.current_version)
+                form.add_error(
+                    None,
+                    str(exc)
+                    + " Review the changes below; saving again will replace them with your values.",
+                )
+            except ValidationError as exc:
+                _add_validation_errors(form, exc)
+            except ObjectDoesNotExist as exc:
+                raise Http404(str(exc)) from exc
+            else:
+                verb = "Created" if creating else "Saved"
+                messages.success(
+                    request, f"{verb} {self.model._meta.verbose_name} {saved}."
+                )
+                return redirect(_safe_next(request) or saved.get_absolute_url())
+        if not creating:
+            obj.refresh_from_db()
+        return self.render(
+            self.base_context(object=obj, form=form, conflict=conflict),
+            status=409 if conflict else 400,
+        )
+
+
+def _add_validation_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return ""
+
+
+class ObjectDeleteView(BaseObjectView):
+    generic_template = "object_delete.html"
+    action = "delete"
+
+    def delete(self, obj):
+        object_delete(instance=obj, actor=self.request.user)
+
+    def get(self, request, pk):
+        return self.render(self.base_context(object=self.get_object(pk=pk)))
+
+    def post(self, request, pk):
+        obj = self.get_object(pk=pk)
+        try:
+            self.delete(obj)
+        except ProtectedError as exc:
+            blockers = ", ".join(sorted({str(o) for o in exc.protected_objects})[:5])
+            messages.error(
+                request,
+                f"{obj} cannot be deleted while other records use it: {blockers}.",
+            )
+            return redirect(obj.get_absolute_url())
+        messages.success(request, f"Deleted {self.model._meta.verbose_name} {obj}.")
+        app_label, model_name = _meta_names(self.model)
+        return redirect(reverse(f"{app_label}:{model_name}_list"))
+
+
+class ObjectChangeLogView(BaseObjectView):
+    """The History tab: every change to the record and to records that belong to it."""
+
+    generic_template = "object_changelog.html"
+    template_name = "generic/object_changelog.html"
+    per_page = 50
+
+    def get(self, request, pk):
+        obj = self.get_object(pk=pk)
+        content_type = ContentType.objects.get_for_model(obj)
+        entries = (
+            ObjectChange.objects.filter(
+                Q(content_type=content_type, object_id=str(obj.pk))
+                | Q(related_content_type=content_type, related_object_id=str(obj.pk))
+            )
+            .select_related("user", "content_type")
+            .order_by("-seq")
+        )
+        page = Paginator(entries, self.per_page).get_page(request.GET.get("page"))
+        return self.render(
+            self.base_context(
+                object=obj,
+                page_obj=page,
+                permitted=permitted_actions(request.user, obj),
+                active_tab="history",
+            )
+        )

@@ -1,0 +1,129 @@
+"""Portal-wide pages: home, change log, API token, health check, sections to come."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from rest_framework.authtoken.models import Token
+
+from aims import accounts
+from aims.filtersets import ObjectChangeFilterSet
+from aims.models import ObjectChange
+from aims.permissions import can, visible_to
+from registry.selectors import register_summary
+
+
+def home(request):
+    context = {"register": register_summary(request.user)}
+    if can(request.user, "view", ObjectChange):
+        context["recent_changes"] = ObjectChange.objects.select_related(
+            "content_type"
+        ).order_by("-seq")[:8]
+    return render(request, "aims/home.html", context)
+
+
+class ChangeLogListView(View):
+    """The whole change log, for auditors: filter by record, user and period."""
+
+    def get(self, request):
+        entries = visible_to(
+            ObjectChange.objects.select_related("content_type", "user"),
+            request.user,
+            "view",
+        ).order_by("-seq")
+        if not can(request.user, "view", ObjectChange):
+            return render(
+                request,
+                "403.html",
+                {
+                    "message": "The change log is open to auditors, the committee and AIMS managers."
+                },
+                status=403,
+            )
+        filterset = ObjectChangeFilterSet(
+            request.GET or None, queryset=entries, request=request
+        )
+        page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "aims/changelog_list.html",
+            {"filterset": filterset, "page_obj": page, "query": query.urlencode()},
+        )
+
+
+class TokenView(View):
+    """Shows the user's API token and lets them rotate it."""
+
+    def get(self, request):
+        token = Token.objects.filter(user=request.user).first()
+        return render(request, "aims/token.html", {"token": token})
+
+    def post(self, request):
+        accounts.token_rotate(user=request.user)
+        messages.success(
+            request, "A new API token was issued; the previous one no longer works."
+        )
+        return redirect("token")
+
+
+SECTIONS = {
+    "risk": (
+        "Risks",
+        "AI risk assessment and treatment (ISO/IEC 42001 6.1.2, 6.1.3, 8.2, 8.3).",
+    ),
+    "impact": (
+        "Impact",
+        "AI system impact assessments and EU AI Act classification (6.1.4, 8.4, A.5).",
+    ),
+    "controls": (
+        "Controls & SoA",
+        "Annex A controls, Statement of Applicability and evidence (6.1.3, 7.5).",
+    ),
+    "audit": (
+        "Audits & Reviews",
+        "Internal audits, nonconformities, corrective actions and management reviews (9.2, 9.3, 10).",
+    ),
+}
+
+
+def section(request, key):
+    title, scope = SECTIONS[key]
+    return render(
+        request, "aims/section.html", {"title": title, "scope": scope, "section": key}
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness and readiness: the database answers, and the broker when one is configured."""
+    from django.conf import settings
+
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        checks["database"] = f"error: {type(exc).__name__}"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            checks["broker"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["broker"] = f"error: {type(exc).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ControlsConfig(AppConfig):
+    name = "controls"
+    verbose_name = "Annex A controls and Statement of Applicability"

@@ -1,0 +1,89 @@
+import django_filters
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from aims.filtersets import SearchFilterSet
+
+from .choices import (
+    AutomationLevel,
+    Criticality,
+    EUOperatorRole,
+    EURiskTier,
+    LifecycleStage,
+    Source,
+)
+from .models import AIRole, AISystem, DataCategory
+
+
+class AISystemFilterSet(SearchFilterSet):
+    search_fields = (
+        "reference",
+        "name",
+        "description",
+        "intended_purpose",
+        "business_unit",
+        "vendor",
+        "model_type",
+        "foundation_model",
+    )
+    lifecycle_stage = django_filters.MultipleChoiceFilter(
+        choices=LifecycleStage.choices
+    )
+    eu_risk_tier = django_filters.MultipleChoiceFilter(
+        choices=EURiskTier.choices, label="EU AI Act risk tier"
+    )
+    criticality = django_filters.MultipleChoiceFilter(choices=Criticality.choices)
+    source = django_filters.ChoiceFilter(choices=Source.choices)
+    eu_operator_role = django_filters.ChoiceFilter(
+        choices=EUOperatorRole.choices, label="EU operator role"
+    )
+    automation_level = django_filters.ChoiceFilter(choices=AutomationLevel.choices)
+    owner = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.filter(is_active=True)
+    )
+    business_unit = django_filters.CharFilter(lookup_expr="iexact")
+    ai_role = django_filters.ModelChoiceFilter(
+        field_name="ai_roles",
+        queryset=AIRole.objects.all(),
+        to_field_name="slug",
+        label="AI role",
+    )
+    data_category = django_filters.ModelChoiceFilter(
+        field_name="data_categories",
+        queryset=DataCategory.objects.all(),
+        to_field_name="slug",
+    )
+    personal_data = django_filters.BooleanFilter(
+        method="filter_personal_data", label="Uses personal data"
+    )
+    special_category_data = django_filters.BooleanFilter(
+        method="filter_special_category_data", label="Uses special-category data"
+    )
+    tag = django_filters.CharFilter(field_name="tags__slug", label="Tag")
+    review_overdue = django_filters.BooleanFilter(
+        method="filter_review_overdue", label="Review overdue"
+    )
+
+    class Meta:
+        model = AISystem
+        fields = ["lifecycle_stage", "eu_risk_tier", "criticality", "source", "owner"]
+
+    def filter_personal_data(self, queryset, name, value):
+        ids = AISystem.data_categories.through.objects.filter(
+            datacategory__is_personal=True
+        ).values("aisystem_id")
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+
+    def filter_special_category_data(self, queryset, name, value):
+        ids = AISystem.data_categories.through.objects.filter(
+            datacategory__is_special_category=True
+        ).values("aisystem_id")
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+
+    def filter_review_overdue(self, queryset, name, value):
+        overdue = AISystem.objects.review_overdue(timezone.localdate()).values("pk")
+        return (
+            queryset.filter(pk__in=overdue)
+            if value
+            else queryset.exclude(pk__in=overdue)
+        )

@@ -1,0 +1,67 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from aims.forms import AimsModelForm, DateInput
+
+from .models import AISystem
+from .services import tags_from_names
+
+
+class AISystemForm(AimsModelForm):
+    tags_text = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=500,
+        help_text="Separate tags with commas; new tags are created.",
+    )
+
+    class Meta:
+        model = AISystem
+        fields = [
+            "name",
+            "description",
+            "intended_purpose",
+            "business_unit",
+            "owner",
+            "lifecycle_stage",
+            "ai_roles",
+            "eu_operator_role",
+            "source",
+            "vendor",
+            "model_type",
+            "foundation_model",
+            "data_categories",
+            "affected_stakeholders",
+            "geographies",
+            "automation_level",
+            "human_oversight",
+            "criticality",
+            "eu_risk_tier",
+            "last_review_date",
+            "next_review_date",
+        ]
+        widgets = {
+            "ai_roles": forms.CheckboxSelectMultiple,
+            "data_categories": forms.CheckboxSelectMultiple,
+            "last_review_date": DateInput(),
+            "next_review_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "intended_purpose": forms.Textarea(attrs={"rows": 3}),
+            "affected_stakeholders": forms.Textarea(attrs={"rows": 2}),
+            "human_oversight": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True)
+        if self.instance.pk:
+            self.initial.setdefault(
+                "tags_text", ", ".join(tag.name for tag in self.instance.tags.all())
+            )
+
+    def m2m_data(self) -> dict:
+        data = super().m2m_data()
+        data["tags"] = tags_from_names(
+            self.cleaned_data.get("tags_text", "").split(",")
+        )
+        return data

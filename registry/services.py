@@ -1,0 +1,67 @@
+"""Writes to the AI system register (ISO/IEC 42001 A.4.2, A.6.2, clause 4.1 roles)."""
+
+from collections.abc import Iterable
+
+from django.utils.text import slugify
+
+from aims.history import change_scope
+from aims.models import ReferenceCounter, Tag
+from aims.permissions import grant, revoke
+from aims.services import object_save
+
+from .models import REFERENCE_PREFIX, AISystem
+
+__all__ = ["ai_system_save", "tags_from_names"]
+
+
+def tags_from_names(names: Iterable[str]) -> list[Tag]:
+    """The tags with these names, creating the missing ones (names are case-insensitive)."""
+    tags = []
+    for raw in names:
+        name = " ".join(raw.split())[:50]
+        slug = slugify(name)[:50]
+        if not slug:
+            continue
+        tag = Tag.objects.filter(slug=slug).first()
+        if tag is None:
+            tag = object_save(instance=Tag(name=name, slug=slug), actor=None)
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def ai_system_save(
+    *,
+    system: AISystem,
+    actor,
+    m2m: dict | None = None,
+    expected_version: int | None = None,
+) -> AISystem:
+    """Register or update an AI system.
+
+    A new system gets the next AIS reference (never reused; an imported reference is kept
+    and reserved). The owner holds view and change permissions on their own system; when
+    the owner changes, the permissions move with it.
+    """
+    with change_scope():
+        previous_owner = None
+        if system.pk is not None:
+            previous_owner = (
+                AISystem.objects.filter(pk=system.pk)
+                .select_related("owner")
+                .first()
+                .owner
+            )
+        if not system.reference:
+            system.reference = ReferenceCounter.next_reference(REFERENCE_PREFIX)
+        elif system.pk is None:
+            ReferenceCounter.observe(system.reference)
+        object_save(
+            instance=system, actor=actor, m2m=m2m, expected_version=expected_version
+        )
+        if system.owner != previous_owner:
+            if previous_owner is not None:
+                revoke(previous_owner, system)
+            if system.owner is not None:
+                grant(system.owner, system)
+    return system

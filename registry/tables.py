@@ -1,0 +1,57 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from .models import AISystem
+
+TIER_BADGES = {
+    "prohibited": "text-bg-dark",
+    "high_risk": "text-bg-danger",
+    "transparency": "text-bg-warning",
+    "general_purpose_ai_models": "text-bg-info",
+    "minimal_risk": "text-bg-success",
+}
+
+
+class AISystemTable(tables.Table):
+    reference = tables.Column(linkify=True)
+    name = tables.Column(linkify=True)
+    owner = tables.Column()
+    eu_risk_tier = tables.Column(verbose_name="EU AI Act tier")
+    next_review_date = tables.DateColumn(verbose_name="Next review", format="Y-m-d")
+    tags = tables.ManyToManyColumn(orderable=False)
+
+    class Meta:
+        model = AISystem
+        fields = (
+            "reference",
+            "name",
+            "business_unit",
+            "owner",
+            "lifecycle_stage",
+            "eu_risk_tier",
+            "criticality",
+            "next_review_date",
+            "tags",
+        )
+        order_by = ("reference",)
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "No AI systems match."
+
+    def render_eu_risk_tier(self, value, record):
+        css = TIER_BADGES.get(record.eu_risk_tier, "text-bg-secondary")
+        return format_html('<span class="badge {}">{}</span>', css, value)
+
+    def render_next_review_date(self, value, record):
+        text = value.isoformat()
+        if record.review_overdue and record.lifecycle_stage != "retired":
+            return format_html(
+                '<span class="text-danger fw-semibold" title="Review overdue">{} (overdue)</span>',
+                text,
+            )
+        return text
+
+    def order_owner(self, queryset, is_descending):
+        prefix = "-" if is_descending else ""
+        return queryset.order_by(
+            f"{prefix}owner__last_name", f"{prefix}owner__username"
+        ), True

@@ -1,0 +1,112 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views import View
+
+from aims.permissions import can
+from aims.views import generic
+
+from .exports import COLUMNS, ai_system_exporter
+from .filtersets import AISystemFilterSet
+from .forms import AISystemForm
+from .imports import ImportFileError, ai_system_import, read_csv
+from .models import AISystem
+from .services import ai_system_save
+from .tables import AISystemTable
+
+
+class AISystemListView(generic.ObjectListView):
+    queryset = AISystem.objects.for_list()
+    filterset_class = AISystemFilterSet
+    table_class = AISystemTable
+    exporter = ai_system_exporter
+
+
+class AISystemDetailView(generic.ObjectDetailView):
+    queryset = AISystem.objects.for_list()
+    fieldsets = [
+        (
+            "Identification",
+            [
+                "reference",
+                "name",
+                "description",
+                "intended_purpose",
+                "business_unit",
+                "owner",
+                "tags",
+            ],
+        ),
+        (
+            "Lifecycle and review",
+            ["lifecycle_stage", "criticality", "last_review_date", "next_review_date"],
+        ),
+        (
+            "Roles and regulation",
+            ["ai_roles", "eu_operator_role", "eu_risk_tier", "geographies"],
+        ),
+        (
+            "Technology and sourcing",
+            ["source", "vendor", "model_type", "foundation_model"],
+        ),
+        (
+            "Data, people and oversight",
+            [
+                "data_categories",
+                "affected_stakeholders",
+                "automation_level",
+                "human_oversight",
+            ],
+        ),
+    ]
+
+
+class AISystemEditView(generic.ObjectEditView):
+    queryset = AISystem.objects.all()
+    form_class = AISystemForm
+
+    def get_initial(self):
+        return {"owner": self.request.user.pk}
+
+    def save(self, form):
+        return ai_system_save(
+            system=form.instance,
+            actor=self.request.user,
+            m2m=form.m2m_data(),
+            expected_version=form.cleaned_data.get("_version"),
+        )
+
+
+class AISystemDeleteView(generic.ObjectDeleteView):
+    queryset = AISystem.objects.all()
+
+
+class AISystemImportView(View):
+    """Upload a CSV; either every row is imported or none, with a report per row."""
+
+    template_name = "registry/aisystem_import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can(request.user, "add", AISystem):
+            raise PermissionDenied("You may not add AI systems.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return render(request, self.template_name, {"columns": [h for h, _ in COLUMNS]})
+
+    def post(self, request):
+        context = {"columns": [h for h, _ in COLUMNS]}
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["file_error"] = "Choose a CSV file to import."
+            return render(request, self.template_name, context, status=400)
+        try:
+            result = ai_system_import(rows=read_csv(upload), actor=request.user)
+        except ImportFileError as exc:
+            context["file_error"] = str(exc)
+            return render(request, self.template_name, context, status=400)
+        if not result.ok:
+            context["result"] = result
+            return render(request, self.template_name, context, status=400)
+        messages.success(request, f"Imported {len(result.created)} AI systems.")
+        return redirect("registry:aisystem_list")
