@@ -1,6 +1,7 @@
 """FilterSets shared by the HTML lists and the API (django-filter)."""
 
 import django_filters
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
@@ -12,6 +13,14 @@ class SearchFilterSet(django_filters.FilterSet):
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(method="search", label="Search")
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+        return form
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -10,7 +10,7 @@ a scope (admin, shell) each signal writes at once. Services add named events wit
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -24,7 +24,7 @@ from django.db.models.signals import (
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .context import current_actor, current_request_id
+from .context import Actor, current_actor, current_request_id
 from .models import ObjectChange
 from .models.base import ChangeLogged
 from .models.change_log import GENESIS_HASH
@@ -40,6 +40,9 @@ class _Pending:
     instance: ChangeLogged
     action: str
     before: dict | None
+    # Who made the change and under which request, captured when it happened.
+    actor: Actor = field(default_factory=current_actor)
+    request_id: str = field(default_factory=current_request_id)
 
 
 _scope: ContextVar[dict | None] = ContextVar("aims_change_scope", default=None)
@@ -69,7 +72,14 @@ def _write_pending(item: _Pending) -> None:
     after = item.instance.serialize()
     if item.action == ObjectChange.Action.UPDATE and after == item.before:
         return
-    record_change(item.instance, item.action, before=item.before, after=after)
+    record_change(
+        item.instance,
+        item.action,
+        before=item.before,
+        after=after,
+        actor=item.actor,
+        request_id=item.request_id,
+    )
 
 
 def _key(instance) -> tuple:
@@ -95,9 +105,11 @@ def record_change(
     after: dict | None = None,
     event: str = "",
     message: str = "",
+    actor: Actor | None = None,
+    request_id: str | None = None,
 ) -> ObjectChange:
     """Append one entry to the chain. Must run in the transaction that made the change."""
-    actor = current_actor()
+    actor = actor or current_actor()
     parent = instance.change_log_parent()
     with transaction.atomic():
         _lock_chain()
@@ -108,7 +120,7 @@ def record_change(
             time=timezone.now(),
             user=actor.user,
             user_name=actor.name[:150],
-            request_id=current_request_id(),
+            request_id=current_request_id() if request_id is None else request_id,
             action=action,
             event=event,
             content_type=ContentType.objects.get_for_model(

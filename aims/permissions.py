@@ -50,6 +50,28 @@ def visible_to(
     )
 
 
+def users_with(model, action: str):
+    """Active users whose roles (or own permissions) grant ``action`` on every ``model``."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    app_label, codename = perm_name(model, action).split(".")
+    permission = Permission.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=permission)
+            | Q(user_permissions__in=permission)
+        )
+        .distinct()
+    )
+
+
 def permitted_actions(user, obj) -> set[str]:
     return {action for action in ACTIONS if action != "add" and can(user, action, obj)}
 

@@ -1,7 +1,8 @@
 """Roles are groups whose permissions are declared here as data and synced after migrate.
 
 Each pattern matches ``app_label.codename`` of the governance apps (fnmatch syntax); a
-leading ``!`` removes what earlier patterns added. Syncing only adds permissions, so an
+leading ``!`` removes what earlier patterns added. Besides Django's view/add/change/delete,
+models may declare ``own_<model>``: who may be named the accountable owner of a record. Syncing only adds permissions, so an
 administrator may grant more in the admin without the next deploy taking it away.
 """
 
@@ -34,13 +35,22 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "*.view_*",
         "registry.add_*",
         "registry.change_*",
+        "registry.own_*",
         "aims.add_tag",
         "aims.change_tag",
     ),
-    AIMS_MANAGER: ("*.view_*", "*.add_*", "*.change_*", "*.delete_*", "!aims.*_user"),
-    RISK_OWNER: ("registry.view_*", "aims.view_tag"),
+    AIMS_MANAGER: (
+        "*.view_*",
+        "*.add_*",
+        "*.change_*",
+        "*.delete_*",
+        "*.own_*",
+        "!aims.*_user",
+    ),
+    RISK_OWNER: ("registry.view_*", "registry.own_aisystem", "aims.view_tag"),
     AI_SYSTEM_OWNER: (
         "registry.add_aisystem",
+        "registry.own_aisystem",
         "registry.view_airole",
         "registry.view_datacategory",
         "aims.view_tag",

@@ -1,7 +1,7 @@
 from django import forms
-from django.contrib.auth import get_user_model
 
 from aims.forms import AimsModelForm, DateInput
+from aims.permissions import users_with
 
 from .models import AISystem
 from .services import tags_from_names
@@ -53,7 +53,7 @@ class AISystemForm(AimsModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True)
+        self.fields["owner"].queryset = users_with(AISystem, "own").order_by("username")
         if self.instance.pk:
             self.initial.setdefault(
                 "tags_text", ", ".join(tag.name for tag in self.instance.tags.all())

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aims.models import AimsModel, Tag
+from aims.permissions import can
 
 from .choices import (
     AutomationLevel,
@@ -136,6 +137,7 @@ class AISystem(AimsModel):
     class Meta:
         ordering = ["reference"]
         verbose_name = "AI system"
+        permissions = [("own_aisystem", "Can be the accountable owner of AI systems")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(next_review_date__isnull=True)
@@ -161,6 +163,11 @@ class AISystem(AimsModel):
         ):
             errors["next_review_date"] = (
                 "The next review cannot be before the last review."
+            )
+        if self.owner_id is not None and not can(self.owner, "own", AISystem):
+            errors["owner"] = (
+                f"{self.owner} has no role that may own AI systems "
+                "(e.g. AI system owner, risk owner, AIMS manager)."
             )
         if self.lifecycle_stage != LifecycleStage.IDEA and self.owner_id is None:
             errors["owner"] = (

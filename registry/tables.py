@@ -42,6 +42,8 @@ class AISystemTable(tables.Table):
         return format_html('<span class="badge {}">{}</span>', css, value)
 
     def render_next_review_date(self, value, record):
+        if value is None:
+            return "—"
         text = value.isoformat()
         if record.review_overdue and record.lifecycle_stage != "retired":
             return format_html(

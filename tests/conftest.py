@@ -1,0 +1,101 @@
+"""Personas (Healthchecks style) and clients shared by all tests.
+
+alice and bob are AI system owners (each owns one system), the others hold one role
+each. ``client_for(user)`` and ``api_for(user)`` give logged-in page and token API clients.
+"""
+
+import pytest
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from aims import roles
+
+from .factories import make_system, make_user
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("ada", roles.ADMINISTRATOR)
+
+
+@pytest.fixture
+def committee(db):
+    return make_user("grace", roles.GOVERNANCE_COMMITTEE)
+
+
+@pytest.fixture
+def manager(db):
+    return make_user("maria", roles.AIMS_MANAGER)
+
+
+@pytest.fixture
+def risk_owner(db):
+    return make_user("raj", roles.RISK_OWNER)
+
+
+@pytest.fixture
+def alice(db):
+    return make_user("alice", roles.AI_SYSTEM_OWNER)
+
+
+@pytest.fixture
+def bob(db):
+    return make_user("bob", roles.AI_SYSTEM_OWNER)
+
+
+@pytest.fixture
+def auditor(db):
+    return make_user("audrey", roles.AUDITOR)
+
+
+@pytest.fixture
+def viewer(db):
+    return make_user("victor", roles.VIEWER)
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but holds no role at all."""
+    return make_user("charlie")
+
+
+@pytest.fixture
+def alice_system(alice):
+    return make_system(alice, name="Alice's CV screener")
+
+
+@pytest.fixture
+def bob_system(bob):
+    return make_system(bob, name="Bob's fraud model")
+
+
+@pytest.fixture
+def client_for(db):
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for(db):
+    def make(user):
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    """AI roles and data categories, as after ``manage.py load_reference``."""
+    from django.apps import apps
+
+    from aims.reference import reference_data
+
+    apps.get_app_config("registry").load_reference(reference_data())

@@ -1,0 +1,35 @@
+"""Test data built through the same services the portal uses (so history is real)."""
+
+import itertools
+
+from django.contrib.auth.models import Group
+
+from aims import accounts
+from aims.models import User
+from registry.models import AISystem
+from registry.services import ai_system_save
+
+_counter = itertools.count(1)
+
+
+def make_user(username: str | None = None, *roles: str, **fields) -> User:
+    username = username or f"user{next(_counter)}"
+    return accounts.user_create(
+        actor=None,
+        username=username,
+        password="pw-" + username,
+        first_name=fields.pop("first_name", username.capitalize()),
+        roles=[Group.objects.get(name=role) for role in roles],
+        **fields,
+    )
+
+
+def make_system(
+    owner: User | None = None, *, actor=None, m2m=None, **fields
+) -> AISystem:
+    fields.setdefault("name", f"AI system {next(_counter)}")
+    fields.setdefault("intended_purpose", "Support decisions in a test.")
+    if owner is not None:
+        fields.setdefault("lifecycle_stage", "development")
+    system = AISystem(owner=owner, **fields)
+    return ai_system_save(system=system, actor=actor or owner, m2m=m2m)
