@@ -17,8 +17,13 @@ class SearchFilterSet(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
+        form.order_fields(["q"])
         for field in form.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            css = (
+                "form-select"
+                if isinstance(field.widget, forms.Select)
+                else "form-control"
+            )
             field.widget.attrs.setdefault("class", f"{css} {css}-sm")
         return form
 

@@ -16,6 +16,24 @@ class AimsModelForm(forms.ModelForm):
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)
 
+    def full_clean(self):
+        super().full_clean()
+        self._mark_invalid_fields()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        self._mark_invalid_fields()
+
+    def _mark_invalid_fields(self):
+        for name in getattr(self, "_errors", None) or {}:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                css = widget.attrs.get("class", "")
+                if "is-invalid" not in css:
+                    widget.attrs["class"] = f"{css} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"id_{name}_error"
+
     def m2m_data(self) -> dict:
         return {
             field.name: self.cleaned_data[field.name]

@@ -61,8 +61,9 @@ def change_scope():
             yield
             _scope.reset(token)
             token = None
-            for item in pending.values():
-                _write_pending(item)
+            if not transaction.get_rollback():
+                for item in pending.values():
+                    _write_pending(item)
     finally:
         if token is not None:
             _scope.reset(token)

@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from aims.history import change_scope
 from aims.permissions import can
 
 from .exports import CHOICE_FIELDS, COLUMNS
@@ -164,7 +163,7 @@ def ai_system_import(*, rows: list[dict], actor) -> ImportResult:
     result = ImportResult()
     lookups = _Lookups()
     seen_references: dict[str, int] = {}
-    with transaction.atomic(), change_scope():
+    with transaction.atomic():
         for index, row in enumerate(rows, start=2):
             data, errors = _form_data(row, lookups)
             reference = row.get("reference", "")

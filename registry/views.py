@@ -16,7 +16,7 @@ from .tables import AISystemTable
 
 
 class AISystemListView(generic.ObjectListView):
-    queryset = AISystem.objects.for_list()
+    queryset = AISystem.objects.select_related("owner").prefetch_related("tags")
     filterset_class = AISystemFilterSet
     table_class = AISystemTable
     exporter = ai_system_exporter

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,6 +47,10 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+            # While Playwright runs, the ORM works in another context (greenlet), so the
+            # connections it opened there are invisible afterwards and would stay open
+            # (PostgreSQL then refuses to drop the test database). Close them here.
+            connections.close_all()
 
 
 @pytest.fixture

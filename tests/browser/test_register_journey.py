@@ -61,9 +61,10 @@ def test_a_user_registers_a_system_and_sees_its_history(
     row.get_by_role("link", name=name).click()
     page.get_by_role("link", name="History").click()
     expect(page).to_have_url(re.compile(r"/register/\d+/history/$"))
-    created = page.locator("tbody > tr").filter(has_text="Created")
+    entries = page.locator("table:has(th:text-is('Who')) > tbody > tr")
+    created = entries.filter(has=page.locator(":scope > td", has_text="Created"))
     expect(created).to_have_count(1)
-    expect(created.locator("td").nth(2)).to_have_text("alice")
+    expect(created.locator(":scope > td").nth(2)).to_have_text("Alice (alice)")
     expect(created).to_contain_text(re.compile(rf"Name\s+{re.escape(name)}"))
 
     page.screenshot(path=SCREENSHOT, full_page=True)
