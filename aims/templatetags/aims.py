@@ -9,14 +9,22 @@ register = template.Library()
 def change_rows(entry):
     """(label, before, after) rows of a change-log entry, as text a person reads."""
     model = entry.content_type.model_class()
+    rows = entry.diff()
+    if entry.action in ("create", "delete"):
+        # A new or removed record: list the values it had, not every empty field.
+        rows = [row for row in rows if _filled(row[1]) or _filled(row[2])]
     return [
         (
             history_label(model, name),
             history_value(model, name, before),
             history_value(model, name, after),
         )
-        for name, before, after in entry.diff()
+        for name, before, after in rows
     ]
+
+
+def _filled(value) -> bool:
+    return value not in (None, "", [])
 
 
 @register.simple_tag(takes_context=True)
