@@ -113,7 +113,7 @@ def _perform(action, system, page, api):
 
 
 @pytest.mark.parametrize("role", list(MATRIX), ids=lambda r: r or "no role")
-def test_permission_matrix_for_the_register(role, client_for, api_for):
+def test_permission_matrix_for_the_register(role, client_for, api_for, capsys):
     may_add, sees_others, expected = MATRIX[role]
     user = make_user("subject", *([role] if role else []))
     owner_of_other = make_user("someone", roles.AI_SYSTEM_OWNER)
@@ -180,6 +180,8 @@ def test_permission_matrix_for_the_register(role, client_for, api_for):
             if outcome != expected[which][action]:
                 mismatches.append((role, which, action, outcome))
 
+    with capsys.disabled():
+        print(f"\npermission matrix: {role or 'no role'}: {checked} cells checked")
     assert mismatches == [], (
         f"{len(mismatches)} of {checked} cells differ: {mismatches}"
     )
