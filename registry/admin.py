@@ -3,6 +3,7 @@ from django.contrib import admin
 from aims.admin import ChangeLoggedAdmin
 
 from .models import AIRole, AISystem, DataCategory
+from .services import ai_system_save
 
 
 @admin.register(AISystem)
@@ -19,6 +20,10 @@ class AISystemAdmin(ChangeLoggedAdmin):
     search_fields = ["reference", "name"]
     readonly_fields = ["reference"]
     autocomplete_fields = ["owner"]
+
+    def save_model(self, request, obj, form, change):
+        # The same service as the pages: reference, validation, owner permissions.
+        ai_system_save(system=obj, actor=request.user)
 
 
 @admin.register(AIRole)

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.text import slugify
 
 from aims.history import change_scope
@@ -46,12 +47,12 @@ def ai_system_save(
     with change_scope():
         previous_owner = None
         if system.pk is not None:
-            previous_owner = (
-                AISystem.objects.filter(pk=system.pk)
-                .select_related("owner")
-                .first()
-                .owner
+            stored = (
+                AISystem.objects.filter(pk=system.pk).select_related("owner").first()
             )
+            if stored is None:
+                raise ObjectDoesNotExist("This AI system was deleted meanwhile.")
+            previous_owner = stored.owner
         if not system.reference:
             system.reference = ReferenceCounter.next_reference(REFERENCE_PREFIX)
         elif system.pk is None:
