@@ -293,4 +293,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "change-log-verify": {
+        "task": "aims.change_log_verify",
+        "schedule": envint("AIMS_CHANGE_LOG_VERIFY_SECONDS", 24 * 3600),
+    },
+}

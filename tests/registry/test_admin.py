@@ -28,7 +28,9 @@ def test_a_system_saved_in_the_admin_gets_a_reference_owner_rights_and_history(
     assert system.reference == "AIS-0001"
     detail = reverse("registry:aisystem_detail", args=[system.pk])
     assert client_for(alice).get(detail).status_code == 200
-    entries = ObjectChange.objects.filter(content_type__model="aisystem", object_id=str(system.pk))
+    entries = ObjectChange.objects.filter(
+        content_type__model="aisystem", object_id=str(system.pk)
+    )
     assert [(e.action, e.user) for e in entries] == [("create", admin_user)]
 
 
