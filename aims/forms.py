@@ -5,6 +5,8 @@ from django import forms
 
 class AimsModelForm(forms.ModelForm):
     _version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # [(legend, [field names])]: how the edit page groups the fields; the rest follow.
+    fieldsets: list[tuple[str, list[str]]] = []
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
@@ -33,6 +35,17 @@ class AimsModelForm(forms.ModelForm):
                     widget.attrs["class"] = f"{css} is-invalid".strip()
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = f"id_{name}_error"
+
+    def grouped_fields(self) -> list[tuple[str, list]]:
+        visible = {field.name: field for field in self.visible_fields()}
+        groups = []
+        for legend, names in self.fieldsets:
+            fields = [visible.pop(name) for name in names if name in visible]
+            if fields:
+                groups.append((legend, fields))
+        if visible:
+            groups.append(("Other" if groups else "", list(visible.values())))
+        return groups
 
     def m2m_data(self) -> dict:
         return {

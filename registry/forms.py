@@ -8,6 +8,40 @@ from .services import tags_from_names
 
 
 class AISystemForm(AimsModelForm):
+    fieldsets = [
+        (
+            "Identification",
+            [
+                "name",
+                "description",
+                "intended_purpose",
+                "business_unit",
+                "owner",
+                "tags_text",
+            ],
+        ),
+        (
+            "Lifecycle and review",
+            ["lifecycle_stage", "criticality", "last_review_date", "next_review_date"],
+        ),
+        (
+            "Roles and regulation",
+            ["ai_roles", "eu_operator_role", "eu_risk_tier", "geographies"],
+        ),
+        (
+            "Technology and sourcing",
+            ["source", "vendor", "model_type", "foundation_model"],
+        ),
+        (
+            "Data, people and oversight",
+            [
+                "data_categories",
+                "affected_stakeholders",
+                "automation_level",
+                "human_oversight",
+            ],
+        ),
+    ]
     tags_text = forms.CharField(
         label="Tags",
         required=False,

@@ -47,7 +47,7 @@ class AISystemTable(tables.Table):
         text = value.isoformat()
         if record.review_overdue and record.lifecycle_stage != "retired":
             return format_html(
-                '<span class="text-danger fw-semibold" title="Review overdue">{} (overdue)</span>',
+                '<span class="text-danger fw-semibold text-nowrap" title="Review overdue">{} (overdue)</span>',
                 text,
             )
         return text
