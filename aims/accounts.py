@@ -3,9 +3,12 @@
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from .context import attributed_to
 from .history import change_scope
 from .models import User
 from .roles import ADMINISTRATOR, ROLE_DESCRIPTIONS
@@ -27,19 +30,27 @@ def user_set_roles(*, user: User, roles: Iterable[Group]) -> None:
     """Replace the user's roles. Administrators also get admin-site access."""
     roles = list(roles)
     with change_scope():
+        had_administrator = _administrator_exists()
         user.groups.set(roles)
         is_admin = any(role.name == ADMINISTRATOR for role in roles)
         if user.is_staff != is_admin and not user.is_superuser:
             user.is_staff = is_admin
             user.save(update_fields=["is_staff"])
+        _keep_an_administrator(had_administrator)
 
 
 def user_create(
     *, actor, username: str, password: str | None = None, roles=(), **fields
 ) -> User:
-    with change_scope():
+    """Create a user; the password must pass the configured password validators."""
+    with attributed_to(actor), change_scope():
         user = User(username=username, **fields)
+        _validate_username(user)
         if password:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise ValidationError({"password": exc.messages}) from None
             user.set_password(password)
         else:
             user.set_unusable_password()
@@ -50,14 +61,42 @@ def user_create(
 
 
 def user_update(*, user: User, actor, roles=None, **fields) -> User:
-    with change_scope():
+    """Change a user's details, roles or active flag. Passwords are changed by their
+    owner (or reset), never set here. The last active administrator stays one."""
+    with attributed_to(actor), change_scope():
+        had_administrator = _administrator_exists()
         for name, value in fields.items():
             setattr(user, name, value)
+        _validate_username(user)
         user.full_clean(exclude=["password"])
         user.save()
         if roles is not None:
             user_set_roles(user=user, roles=roles)
+        _keep_an_administrator(had_administrator)
     return user
+
+
+def _validate_username(user: User) -> None:
+    # "Maria" and "maria" would be two people to the database but one to a reader.
+    clash = User.objects.filter(username__iexact=user.username).exclude(pk=user.pk)
+    if clash.exists():
+        raise ValidationError({"username": "A user with that username already exists."})
+
+
+def _administrator_exists() -> bool:
+    active = User.objects.filter(is_active=True)
+    return (
+        active.filter(groups__name=ADMINISTRATOR).exists()
+        or active.filter(is_superuser=True).exists()
+    )
+
+
+def _keep_an_administrator(had_administrator: bool) -> None:
+    if had_administrator and not _administrator_exists():
+        raise ValidationError(
+            "This would leave the portal without an active administrator; "
+            "give someone else the Administrator role first."
+        )
 
 
 def token_rotate(*, user: User) -> Token:

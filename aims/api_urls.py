@@ -1,7 +1,6 @@
 """``/api/v1/``: one router for every app."""
 
 from django.urls import path
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from aims.api import views
@@ -23,6 +22,6 @@ router.register("roles", views.RoleViewSet)
 router.register("me/token", views.MyTokenViewSet, basename="my-token")
 
 urlpatterns = [
-    path("auth/token/", ObtainAuthToken.as_view(), name="api-token-obtain"),
+    path("auth/token/", views.ObtainTokenView.as_view(), name="api-token-obtain"),
     *router.urls,
 ]

@@ -4,7 +4,7 @@ Set by ``aims.middleware`` for web requests and by ``SystemActorTask`` for Celer
 """
 
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -12,6 +12,7 @@ __all__ = [
     "Actor",
     "acting_as",
     "acting_as_system",
+    "attributed_to",
     "current_actor",
     "current_request_id",
 ]
@@ -64,6 +65,14 @@ def acting_as(user):
     finally:
         _system_actor.reset(token)
         _request_id.reset(request_token)
+
+
+def attributed_to(user):
+    """``acting_as(user)`` for a real user; otherwise keep the current actor (request,
+    task or system)."""
+    if user is not None and user.is_authenticated:
+        return acting_as(user)
+    return nullcontext()
 
 
 @contextmanager

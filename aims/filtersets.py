@@ -8,6 +8,16 @@ from django.db.models import Q
 from .models import ObjectChange, User
 
 
+class StrictBooleanFilter(django_filters.ChoiceFilter):
+    """Yes/no filter that accepts only ``true`` and ``false`` (anything else is a 400 in
+    the API). Its ``method`` receives the text; compare with ``"true"``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", "Yes"), ("false", "No")])
+        kwargs.setdefault("empty_label", "Any")
+        super().__init__(*args, **kwargs)
+
+
 class SearchFilterSet(django_filters.FilterSet):
     """Adds ``q``: a case-insensitive search over ``search_fields``."""
 
@@ -67,7 +77,7 @@ class ObjectChangeFilterSet(SearchFilterSet):
         model = ObjectChange
         fields = ["content_type", "object_id", "user", "action", "event", "request_id"]
 
-    def filter_content_type(self, queryset, name, value):
+    def filter_content_type(self, queryset, name, value: str):
         app_label, _, model = value.partition(".")
         return queryset.filter(
             content_type__app_label=app_label, content_type__model=model

@@ -1,11 +1,9 @@
 """Write paths shared by every governance record: validated, versioned, change-logged."""
 
-from contextlib import nullcontext
-
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
-from .context import acting_as
+from .context import attributed_to
 from .history import change_scope
 from .models import AimsModel, ObjectChange
 
@@ -50,7 +48,7 @@ def object_save(
     version moved on; the row is locked while checking so two editors cannot both pass.
     The change log names ``actor`` (or, without one, the request's user or system task).
     """
-    with _acting(actor), change_scope():
+    with attributed_to(actor), change_scope():
         if instance.pk is not None and not instance._state.adding:
             current = (
                 type(instance)
@@ -78,13 +76,5 @@ def object_save(
 def object_delete(*, instance: models.Model, actor) -> None:
     """Delete a record; the change log keeps its last state. Protected links raise
     ``ProtectedError`` and nothing is deleted."""
-    with _acting(actor), change_scope():
+    with attributed_to(actor), change_scope():
         instance.delete()
-
-
-def _acting(actor):
-    return (
-        acting_as(actor)
-        if actor is not None and actor.is_authenticated
-        else nullcontext()
-    )

@@ -36,3 +36,7 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+handler403 = "aims.views.errors.permission_denied"
+handler404 = "aims.views.errors.not_found"
+handler500 = "aims.views.errors.server_error"

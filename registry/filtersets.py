@@ -2,7 +2,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from aims.filtersets import SearchFilterSet
+from aims.filtersets import SearchFilterSet, StrictBooleanFilter
 
 from .choices import (
     AutomationLevel,
@@ -53,14 +53,14 @@ class AISystemFilterSet(SearchFilterSet):
         queryset=DataCategory.objects.all(),
         to_field_name="slug",
     )
-    personal_data = django_filters.BooleanFilter(
+    personal_data = StrictBooleanFilter(
         method="filter_personal_data", label="Uses personal data"
     )
-    special_category_data = django_filters.BooleanFilter(
+    special_category_data = StrictBooleanFilter(
         method="filter_special_category_data", label="Uses special-category data"
     )
     tag = django_filters.CharFilter(field_name="tags__slug", label="Tag")
-    review_overdue = django_filters.BooleanFilter(
+    review_overdue = StrictBooleanFilter(
         method="filter_review_overdue", label="Review overdue"
     )
 
@@ -68,22 +68,22 @@ class AISystemFilterSet(SearchFilterSet):
         model = AISystem
         fields = ["lifecycle_stage", "eu_risk_tier", "criticality", "source", "owner"]
 
-    def filter_personal_data(self, queryset, name, value):
+    def filter_personal_data(self, queryset, name, value: str):
         ids = AISystem.data_categories.through.objects.filter(
             datacategory__is_personal=True
         ).values("aisystem_id")
-        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+        return queryset.filter(pk__in=ids) if value == "true" else queryset.exclude(pk__in=ids)
 
-    def filter_special_category_data(self, queryset, name, value):
+    def filter_special_category_data(self, queryset, name, value: str):
         ids = AISystem.data_categories.through.objects.filter(
             datacategory__is_special_category=True
         ).values("aisystem_id")
-        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+        return queryset.filter(pk__in=ids) if value == "true" else queryset.exclude(pk__in=ids)
 
-    def filter_review_overdue(self, queryset, name, value):
+    def filter_review_overdue(self, queryset, name, value: str):
         overdue = AISystem.objects.review_overdue(timezone.localdate()).values("pk")
         return (
             queryset.filter(pk__in=overdue)
-            if value
+            if value == "true"
             else queryset.exclude(pk__in=overdue)
         )

@@ -4,7 +4,7 @@ from aims.forms import AimsModelForm, DateInput
 from aims.permissions import users_with
 
 from .models import AISystem
-from .services import tags_from_names
+from .services import TAG_MAX_LENGTH, tags_from_names
 
 
 class AISystemForm(AimsModelForm):
@@ -92,6 +92,15 @@ class AISystemForm(AimsModelForm):
             self.initial.setdefault(
                 "tags_text", ", ".join(tag.name for tag in self.instance.tags.all())
             )
+
+    def clean_tags_text(self):
+        names = [name.strip() for name in self.cleaned_data["tags_text"].split(",")]
+        too_long = [name for name in names if len(name) > TAG_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                f"Tags have at most {TAG_MAX_LENGTH} characters: {too_long[0][:20]}..."
+            )
+        return self.cleaned_data["tags_text"]
 
     def m2m_data(self) -> dict:
         data = super().m2m_data()

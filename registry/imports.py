@@ -65,6 +65,15 @@ def read_csv(upload) -> list[dict]:
             "The file is not UTF-8 text; save it as 'CSV UTF-8'."
         ) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _read_rows(reader)
+    except csv.Error as exc:
+        raise ImportFileError(
+            f"Line {reader.line_num} is not valid CSV: {exc}."
+        ) from None
+
+
+def _read_rows(reader: csv.DictReader) -> list[dict]:
     headers = [(h or "").strip().lower() for h in reader.fieldnames or []]
     unknown = [h for h in headers if h and h not in HEADER_TO_FIELD]
     if unknown:

@@ -62,7 +62,7 @@ class AISystem(AimsModel):
         max_length=20,
         unique=True,
         editable=False,
-        validators=[RegexValidator(r"^AIS-\d{4,}$", "Use the form AIS-0001.")],
+        validators=[RegexValidator(r"^AIS-\d{4,9}$", "Use the form AIS-0001.")],
         help_text="Assigned by the portal, never reused.",
     )
     name = models.CharField(max_length=200)

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.text import slugify
 
 from aims.history import change_scope
@@ -14,13 +14,21 @@ from .models import REFERENCE_PREFIX, AISystem
 
 __all__ = ["ai_system_save", "tags_from_names"]
 
+TAG_MAX_LENGTH = 50
+
 
 def tags_from_names(names: Iterable[str]) -> list[Tag]:
     """The tags with these names, creating the missing ones (names are case-insensitive)."""
     tags = []
     for raw in names:
-        name = " ".join(raw.split())[:50]
-        slug = slugify(name)[:50]
+        name = " ".join(raw.split())
+        if len(name) > TAG_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "tags": f"Tags have at most {TAG_MAX_LENGTH} characters: {name[:20]}..."
+                }
+            )
+        slug = slugify(name)
         if not slug:
             continue
         tag = Tag.objects.filter(slug=slug).first()

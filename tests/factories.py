@@ -10,6 +10,8 @@ from registry.models import AISystem
 from registry.services import ai_system_save
 
 _counter = itertools.count(1)
+# Passes the password validators (length, similarity, common passwords).
+TEST_PASSWORD = "Tulip-Harbour-482"
 
 
 def make_user(username: str | None = None, *roles: str, **fields) -> User:
@@ -17,7 +19,7 @@ def make_user(username: str | None = None, *roles: str, **fields) -> User:
     return accounts.user_create(
         actor=None,
         username=username,
-        password="pw-" + username,
+        password=TEST_PASSWORD,
         first_name=fields.pop("first_name", username.capitalize()),
         roles=[Group.objects.get(name=role) for role in roles],
         **fields,

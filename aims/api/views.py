@@ -1,12 +1,15 @@
 """API endpoints owned by the core: change log, users, roles, the caller's own token."""
 
 from django.contrib.auth.models import Group
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 
 from aims import accounts
 from aims.filtersets import ObjectChangeFilterSet
@@ -124,7 +127,14 @@ class UserViewSet(
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        data.pop("password", None)
+        if data.pop("password", None) is not None:
+            raise ValidationError(
+                {
+                    "password": [
+                        "Passwords are changed by their owner or reset, not here."
+                    ]
+                }
+            )
         serializer.instance = accounts.user_update(
             user=serializer.instance,
             actor=self.request.user,
@@ -144,6 +154,7 @@ class UserViewSet(
         return Response(UserSerializer(request.user).data)
 
 
+@extend_schema_serializer(many=False)
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
 
@@ -163,3 +174,19 @@ class MyTokenViewSet(viewsets.ViewSet):
         return Response(
             {"token": accounts.token_rotate(user=request.user).key}, status=201
         )
+
+
+class LoginRateThrottle(AnonRateThrottle):
+    """Password attempts per client address (``AIMS_LOGIN_RATE``), against guessing."""
+
+    scope = "login"
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """Exchange a username and password for the user's API token."""
+
+    throttle_classes = [LoginRateThrottle]
+
+    @extend_schema(auth=[], responses={200: TokenSerializer})
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)

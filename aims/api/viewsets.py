@@ -1,15 +1,16 @@
 """Base viewset of every governance record: restricted queryset, services, versions."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from aims.models import ObjectChange
-from aims.permissions import visible_to
+from aims.permissions import can, visible_to
 from aims.services import object_delete, object_save
 
 from .exceptions import PreconditionFailed
@@ -46,30 +47,40 @@ class AimsModelViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         instance, m2m, _ = serializer.build_instance()
-        serializer.instance = self.save_object(instance, m2m, None)
+        serializer.instance = self._save_visible(instance, m2m, None)
 
     def perform_update(self, serializer):
+        read_version = serializer.instance.version
         instance, m2m, body_version = serializer.build_instance()
-        header_version = self._if_match_version()
-        if header_version is not None and header_version != serializer.instance.version:
+        if not self._if_match(read_version):
             raise PreconditionFailed()
-        serializer.instance = self.save_object(
-            instance, m2m, header_version or body_version
-        )
+        if body_version is None and self.request.headers.get("If-Match", "*") != "*":
+            # Re-checked under the row lock, so a save in between is still caught.
+            body_version = read_version
+        serializer.instance = self._save_visible(instance, m2m, body_version)
+
+    def _save_visible(self, instance, m2m, expected_version):
+        # As on the pages: nobody creates or edits a record into one they cannot see.
+        with transaction.atomic():
+            saved = self.save_object(instance, m2m, expected_version)
+            if not can(self.request.user, "view", saved):
+                raise DjangoValidationError(
+                    "After this change you could no longer see this record (for "
+                    "example, someone else became its owner). Nothing was saved."
+                )
+        return saved
 
     def perform_destroy(self, instance):
         object_delete(instance=instance, actor=self.request.user)
 
-    def _if_match_version(self) -> int | None:
+    def _if_match(self, version: int) -> bool:
+        """RFC 9110 If-Match: absent or ``*`` passes; otherwise one listed ETag must be
+        the current version (weak ETags are compared the same way)."""
         header = self.request.headers.get("If-Match", "").strip()
         if not header or header == "*":
-            return None
-        value = header.removeprefix("W/").strip('"')
-        if not value.isdigit():
-            raise ValidationError(
-                {"If-Match": ['Use the ETag you received, e.g. "3".']}
-            )
-        return int(value)
+            return True
+        tags = [tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")]
+        return str(version) in tags
 
     @extend_schema(parameters=[IF_MATCH])
     def update(self, request, *args, **kwargs):

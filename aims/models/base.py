@@ -5,6 +5,7 @@ import decimal
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 
@@ -90,8 +91,10 @@ class AimsModel(ChangeLogged, models.Model):
 class ReferenceCounter(models.Model):
     """Hands out human references (AIS-0001, RSK-0001, ...); a number is never reused."""
 
+    MAX_JUMP = 10_000
+
     prefix = models.CharField(max_length=16, primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    last = models.PositiveBigIntegerField(default=0)
 
     def __str__(self):
         return f"{self.prefix}: {self.last}"
@@ -106,12 +109,23 @@ class ReferenceCounter(models.Model):
 
     @classmethod
     def observe(cls, reference: str) -> None:
-        """Make sure a reference given by hand (e.g. an import) is never handed out again."""
+        """Make sure a reference given by hand (e.g. an import) is never handed out again.
+
+        A number far beyond the counter is refused: it is almost surely a typo, and it
+        would push every later reference out of the valid range.
+        """
         prefix, _, number = reference.rpartition("-")
         if not prefix or not number.isdigit():
             return
         with transaction.atomic():
             counter, _ = cls.objects.select_for_update().get_or_create(prefix=prefix)
+            if int(number) > counter.last + cls.MAX_JUMP:
+                raise ValidationError(
+                    {
+                        "reference": f"{reference} is more than {cls.MAX_JUMP} above the "
+                        f"last reference handed out ({prefix}-{counter.last:04d})."
+                    }
+                )
             if counter.last < int(number):
                 counter.last = int(number)
                 counter.save(update_fields=["last"])

@@ -234,6 +234,8 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # Django's own console handler would print every error a second time.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 # Django REST framework and drf-spectacular
@@ -256,6 +258,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_THROTTLE_RATES": {"login": env("AIMS_LOGIN_RATE", "10/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AIMS governance portal API",

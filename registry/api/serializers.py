@@ -43,7 +43,7 @@ class AISystemSerializer(AimsModelSerializer):
         required=False,
         help_text="User id; required once the system is beyond the idea stage.",
     )
-    owner_detail = UserBriefSerializer(source="owner", read_only=True)
+    owner_detail = UserBriefSerializer(source="owner", read_only=True, allow_null=True)
     ai_roles = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=AIRole.objects.all(),

@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import TEST_PASSWORD
+
 SCREENSHOT = "/tmp/browser-history.png"
 
 
@@ -24,7 +26,7 @@ def test_a_user_registers_a_system_and_sees_its_history(
     register's search, and sees on its History tab that they created it, with its name."""
     name = "Loan triage assistant"
 
-    log_in(page, "alice", "pw-alice")
+    log_in(page, "alice", TEST_PASSWORD)
 
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Register"

@@ -8,14 +8,14 @@ from rest_framework.test import APIClient
 
 from aims.models import ObjectChange
 from registry.models import AISystem
-from tests.factories import make_system
+from tests.factories import TEST_PASSWORD, make_system
 
 URL = "/api/v1/ai-systems/"
 
 
 def test_a_user_obtains_a_token_with_their_password(alice):
     response = APIClient().post(
-        "/api/v1/auth/token/", {"username": "alice", "password": "pw-alice"}
+        "/api/v1/auth/token/", {"username": "alice", "password": TEST_PASSWORD}
     )
     assert response.status_code == 200
     token = response.json()["token"]
@@ -60,7 +60,12 @@ def test_an_owner_creates_a_system_and_the_change_log_names_them(alice, api_for)
     [
         ({"intended_purpose": "x"}, "name"),
         (
-            {"name": "x", "intended_purpose": "x", "lifecycle_stage": "deployed"},
+            {
+                "name": "x",
+                "intended_purpose": "x",
+                "lifecycle_stage": "deployed",
+                "owner": None,
+            },
             "owner",
         ),
         (
@@ -266,3 +271,178 @@ def test_the_schema_generates_without_warnings():
 
     out = io.StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
+
+
+def test_a_system_created_without_an_owner_belongs_to_its_creator(alice, api_for):
+    """As the form pre-selects the user, so the creator never loses sight of it."""
+    api = api_for(alice)
+    created = api.post(
+        URL, {"name": "t", "intended_purpose": "x"}, format="json"
+    ).json()
+    assert created["owner"] == alice.pk
+    assert api.get(f"{URL}{created['id']}/").status_code == 200
+
+
+def test_an_owner_cannot_hand_a_system_over_the_api_to_someone_else(
+    alice, bob, alice_system, api_for
+):
+    response = api_for(alice).patch(
+        f"{URL}{alice_system.pk}/", {"owner": bob.pk}, format="json"
+    )
+    assert response.status_code == 400
+    alice_system.refresh_from_db()
+    assert alice_system.owner == alice
+
+
+def test_api_errors_are_json_even_for_paths_the_router_does_not_know(manager, api_for):
+    response = api_for(manager).get(f"{URL}0.5/")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+
+
+def test_boolean_filters_reject_values_they_do_not_understand(manager, api_for):
+    api = api_for(manager)
+    assert api.get(URL, {"personal_data": "yes"}).status_code == 400
+    assert api.get(URL, {"personal_data": "true"}).status_code == 200
+
+
+def test_if_match_with_any_other_etag_is_a_412(alice, alice_system, api_for):
+    api = api_for(alice)
+    for etag in ['"abc"', 'W/"x"', '"1", "99"'.replace('"1"', '"0"')]:
+        response = api.patch(
+            f"{URL}{alice_system.pk}/",
+            {"description": "x"},
+            format="json",
+            HTTP_IF_MATCH=etag,
+        )
+        assert response.status_code == 412, etag
+    weak = api.patch(
+        f"{URL}{alice_system.pk}/",
+        {"description": "x"},
+        format="json",
+        HTTP_IF_MATCH=f'W/"{alice_system.version}"',
+    )
+    assert weak.status_code == 200
+
+
+def test_a_huge_csv_cell_is_a_clear_error_not_a_crash(manager, api_for):
+    text = 'Name,Intended purpose\n"a","' + "x" * 140_000 + '"\n'
+    response = api_for(manager).post(
+        f"{URL}import/",
+        {"file": SimpleUploadedFile("s.csv", text.encode())},
+        format="multipart",
+    )
+    assert response.status_code == 400 and "not valid CSV" in response.json()["detail"]
+
+
+def test_an_imported_reference_far_beyond_the_counter_is_refused(manager, api_for):
+    text = "Reference,Name,Intended purpose,Owner\nAIS-999999999,t,x,maria\n"
+    response = api_for(manager).post(
+        f"{URL}import/",
+        {"file": SimpleUploadedFile("s.csv", text.encode())},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["column"] == "Reference"
+    created = api_for(manager).post(
+        URL, {"name": "next", "intended_purpose": "x"}, format="json"
+    )
+    assert created.json()["reference"] == "AIS-0001"
+
+
+def test_an_imported_reference_is_kept_and_never_handed_out_again(manager, api_for):
+    text = "Reference,Name,Intended purpose,Owner\nAIS-0042,Legacy,x,maria\n"
+    api = api_for(manager)
+    assert (
+        api.post(
+            f"{URL}import/",
+            {"file": SimpleUploadedFile("s.csv", text.encode())},
+            format="multipart",
+        ).status_code
+        == 201
+    )
+    assert (
+        api.post(URL, {"name": "next", "intended_purpose": "x"}, format="json").json()[
+            "reference"
+        ]
+        == "AIS-0043"
+    )
+
+
+def test_user_passwords_follow_the_password_policy(admin_user, api_for):
+    response = api_for(admin_user).post(
+        "/api/v1/users/", {"username": "weak", "password": "password"}, format="json"
+    )
+    assert response.status_code == 400 and "password" in response.json()
+
+
+def test_usernames_differing_only_in_case_are_refused(admin_user, manager, api_for):
+    response = api_for(admin_user).post(
+        "/api/v1/users/", {"username": "MARIA"}, format="json"
+    )
+    assert response.status_code == 400 and "username" in response.json()
+
+
+def test_the_last_administrator_cannot_remove_their_own_role(admin_user, api_for):
+    response = api_for(admin_user).patch(
+        f"/api/v1/users/{admin_user.pk}/", {"roles": ["Viewer"]}, format="json"
+    )
+    assert response.status_code == 400
+    deactivate = api_for(admin_user).patch(
+        f"/api/v1/users/{admin_user.pk}/", {"is_active": False}, format="json"
+    )
+    assert deactivate.status_code == 400
+    admin_user.refresh_from_db()
+    assert (
+        admin_user.is_active and admin_user.groups.filter(name="Administrator").exists()
+    )
+
+
+def test_passwords_are_not_set_through_user_updates(admin_user, alice, api_for):
+    response = api_for(admin_user).patch(
+        f"/api/v1/users/{alice.pk}/", {"password": "Another-Good-Pass-1"}, format="json"
+    )
+    assert response.status_code == 400
+
+
+def test_password_guessing_on_the_token_endpoint_is_throttled(alice):
+    from django.core.cache import cache
+
+    cache.clear()
+    client = APIClient()
+    statuses = [
+        client.post(
+            "/api/v1/auth/token/", {"username": "alice", "password": "wrong"}
+        ).status_code
+        for _ in range(11)
+    ]
+    cache.clear()
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+
+
+def test_review_and_data_filters_split_the_register_both_ways(manager, api_for):
+    import datetime
+
+    from registry.models import DataCategory
+
+    today = datetime.date.today()
+    late = make_system(
+        manager,
+        name="Late",
+        last_review_date=today - datetime.timedelta(days=400),
+        next_review_date=today - datetime.timedelta(days=1),
+    )
+    make_system(
+        manager,
+        name="On time",
+        next_review_date=today + datetime.timedelta(days=30),
+        m2m={"data_categories": [DataCategory.objects.get(slug="health")]},
+    )
+    api = api_for(manager)
+
+    def names(**params):
+        return sorted(row["name"] for row in api.get(URL, params).json()["results"])
+
+    assert names(review_overdue="true") == [late.name]
+    assert names(review_overdue="false") == ["On time"]
+    assert names(special_category_data="true") == ["On time"]
+    assert names(personal_data="false") == ["Late"]

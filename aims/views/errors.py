@@ -1,0 +1,29 @@
+"""Error pages; under /api/ the same errors are JSON, as the API's schema documents."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse(
+            {"detail": "You do not have permission to do this."}, status=403
+        )
+    message = str(exception) if exception else ""
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def server_error(request):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Server error; it was logged."}, status=500)
+    return render(request, "500.html", status=500)
