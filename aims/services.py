@@ -25,12 +25,8 @@ class EditConflict(Exception):
     def changes_since(self, limit: int = 10):
         """The change-log entries the editor has not seen, newest first."""
         return (
-            ObjectChange.objects.filter(
-                content_type__app_label=self.instance._meta.app_label,
-                content_type__model=self.instance._meta.model_name,
-                object_id=str(self.instance.pk),
-            )
-            .select_related("user")
+            ObjectChange.objects.for_object(self.instance)
+            .select_related("user", "content_type")
             .order_by("-seq")[:limit]
         )
 

@@ -72,13 +72,21 @@ class AISystemFilterSet(SearchFilterSet):
         ids = AISystem.data_categories.through.objects.filter(
             datacategory__is_personal=True
         ).values("aisystem_id")
-        return queryset.filter(pk__in=ids) if value == "true" else queryset.exclude(pk__in=ids)
+        return (
+            queryset.filter(pk__in=ids)
+            if value == "true"
+            else queryset.exclude(pk__in=ids)
+        )
 
     def filter_special_category_data(self, queryset, name, value: str):
         ids = AISystem.data_categories.through.objects.filter(
             datacategory__is_special_category=True
         ).values("aisystem_id")
-        return queryset.filter(pk__in=ids) if value == "true" else queryset.exclude(pk__in=ids)
+        return (
+            queryset.filter(pk__in=ids)
+            if value == "true"
+            else queryset.exclude(pk__in=ids)
+        )
 
     def filter_review_overdue(self, queryset, name, value: str):
         overdue = AISystem.objects.review_overdue(timezone.localdate()).values("pk")

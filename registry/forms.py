@@ -3,46 +3,14 @@ from django import forms
 from aims.forms import AimsModelForm, DateInput
 from aims.permissions import users_with
 
+from .layout import FIELDSETS
 from .models import AISystem
 from .services import TAG_MAX_LENGTH, tags_from_names
 
 
 class AISystemForm(AimsModelForm):
-    fieldsets = [
-        (
-            "Identification",
-            [
-                "name",
-                "description",
-                "intended_purpose",
-                "business_unit",
-                "owner",
-                "tags_text",
-            ],
-        ),
-        (
-            "Lifecycle and review",
-            ["lifecycle_stage", "criticality", "last_review_date", "next_review_date"],
-        ),
-        (
-            "Roles and regulation",
-            ["ai_roles", "eu_operator_role", "eu_risk_tier", "geographies"],
-        ),
-        (
-            "Technology and sourcing",
-            ["source", "vendor", "model_type", "foundation_model"],
-        ),
-        (
-            "Data, people and oversight",
-            [
-                "data_categories",
-                "affected_stakeholders",
-                "automation_level",
-                "human_oversight",
-            ],
-        ),
-    ]
-    tags_text = forms.CharField(
+    fieldsets = FIELDSETS
+    tags = forms.CharField(
         label="Tags",
         required=False,
         max_length=500,
@@ -90,21 +58,19 @@ class AISystemForm(AimsModelForm):
         self.fields["owner"].queryset = users_with(AISystem, "own").order_by("username")
         if self.instance.pk:
             self.initial.setdefault(
-                "tags_text", ", ".join(tag.name for tag in self.instance.tags.all())
+                "tags", ", ".join(tag.name for tag in self.instance.tags.all())
             )
 
-    def clean_tags_text(self):
-        names = [name.strip() for name in self.cleaned_data["tags_text"].split(",")]
+    def clean_tags(self):
+        names = [name.strip() for name in self.cleaned_data["tags"].split(",")]
         too_long = [name for name in names if len(name) > TAG_MAX_LENGTH]
         if too_long:
             raise forms.ValidationError(
                 f"Tags have at most {TAG_MAX_LENGTH} characters: {too_long[0][:20]}..."
             )
-        return self.cleaned_data["tags_text"]
+        return self.cleaned_data["tags"]
 
     def m2m_data(self) -> dict:
         data = super().m2m_data()
-        data["tags"] = tags_from_names(
-            self.cleaned_data.get("tags_text", "").split(",")
-        )
+        data["tags"] = tags_from_names(self.cleaned_data.get("tags", "").split(","))
         return data

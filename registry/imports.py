@@ -147,7 +147,7 @@ def _form_data(row: dict, lookups: _Lookups) -> tuple[dict, list[tuple[str, str]
                 table[item.lower()] for item in items if item.lower() in table
             ]
         elif name == "tags":
-            data["tags_text"] = value.replace(";", ",")
+            data["tags"] = value.replace(";", ",")
         else:
             data[name] = value
     for name in CHOICE_FIELDS | {
@@ -230,7 +230,7 @@ def _row_errors(line: int, errors) -> list[RowError]:
     return [
         RowError(
             line,
-            FIELD_TO_HEADER.get(name.replace("tags_text", "tags"), name or "row"),
+            FIELD_TO_HEADER.get(name, name or "row"),
             message,
         )
         for name, message in errors

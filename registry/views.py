@@ -10,6 +10,7 @@ from .exports import COLUMNS, ai_system_exporter
 from .filtersets import AISystemFilterSet
 from .forms import AISystemForm
 from .imports import ImportFileError, ai_system_import, read_csv
+from .layout import FIELDSETS
 from .models import AISystem
 from .services import ai_system_save
 from .tables import AISystemTable
@@ -24,41 +25,7 @@ class AISystemListView(generic.ObjectListView):
 
 class AISystemDetailView(generic.ObjectDetailView):
     queryset = AISystem.objects.for_list()
-    fieldsets = [
-        (
-            "Identification",
-            [
-                "reference",
-                "name",
-                "description",
-                "intended_purpose",
-                "business_unit",
-                "owner",
-                "tags",
-            ],
-        ),
-        (
-            "Lifecycle and review",
-            ["lifecycle_stage", "criticality", "last_review_date", "next_review_date"],
-        ),
-        (
-            "Roles and regulation",
-            ["ai_roles", "eu_operator_role", "eu_risk_tier", "geographies"],
-        ),
-        (
-            "Technology and sourcing",
-            ["source", "vendor", "model_type", "foundation_model"],
-        ),
-        (
-            "Data, people and oversight",
-            [
-                "data_categories",
-                "affected_stakeholders",
-                "automation_level",
-                "human_oversight",
-            ],
-        ),
-    ]
+    fieldsets = FIELDSETS
 
 
 class AISystemEditView(generic.ObjectEditView):

@@ -1,9 +1,7 @@
 """Base viewset of every governance record: restricted queryset, services, versions."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -108,13 +106,8 @@ class AimsModelViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request, pk=None):
         """Every change-log entry of this record (and of records that belong to it), newest first."""
-        obj = self.get_object()
-        content_type = ContentType.objects.get_for_model(obj)
         entries = (
-            ObjectChange.objects.filter(
-                Q(content_type=content_type, object_id=str(obj.pk))
-                | Q(related_content_type=content_type, related_object_id=str(obj.pk))
-            )
+            ObjectChange.objects.for_object(self.get_object())
             .select_related("content_type", "related_content_type")
             .order_by("-seq")
         )

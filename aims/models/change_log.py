@@ -11,6 +11,16 @@ from django.db import models
 GENESIS_HASH = "0" * 64
 
 
+class ObjectChangeQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        """Entries of ``obj`` and of the records that belong to it (its History tab)."""
+        content_type = ContentType.objects.get_for_model(obj)
+        return self.filter(
+            models.Q(content_type=content_type, object_id=str(obj.pk))
+            | models.Q(related_content_type=content_type, related_object_id=str(obj.pk))
+        )
+
+
 class ObjectChange(models.Model):
     """What changed, who changed it, when, and under which request.
 
@@ -62,6 +72,8 @@ class ObjectChange(models.Model):
     message = models.TextField(blank=True, editable=False)
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = ObjectChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-seq"]

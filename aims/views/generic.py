@@ -5,11 +5,10 @@ may not see is a 404; an action they may not take on an object they can see is a
 """
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
@@ -281,12 +280,8 @@ class ObjectChangeLogView(BaseObjectView):
 
     def get(self, request, pk):
         obj = self.get_object(pk=pk)
-        content_type = ContentType.objects.get_for_model(obj)
         entries = (
-            ObjectChange.objects.filter(
-                Q(content_type=content_type, object_id=str(obj.pk))
-                | Q(related_content_type=content_type, related_object_id=str(obj.pk))
-            )
+            ObjectChange.objects.for_object(obj)
             .select_related("user", "content_type")
             .order_by("-seq")
         )

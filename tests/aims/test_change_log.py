@@ -30,7 +30,7 @@ def _edit(client, system, **changes):
         "automation_level": system.automation_level,
         "criticality": system.criticality,
         "eu_risk_tier": system.eu_risk_tier,
-        "tags_text": ", ".join(t.name for t in system.tags.all()),
+        "tags": ", ".join(t.name for t in system.tags.all()),
         **changes,
     }
     return client.post(reverse("registry:aisystem_edit", args=[system.pk]), data)
@@ -44,7 +44,7 @@ def test_an_edit_records_one_entry_with_actor_request_and_field_diff(
         alice_system,
         name="Renamed screener",
         criticality="high",
-        tags_text="hr, pilot",
+        tags="hr, pilot",
     )
     assert response.status_code == 302
 

@@ -27,7 +27,7 @@ def _form(**overrides):
         "automation_level": "on_the_loop",
         "criticality": "high",
         "eu_risk_tier": "unclassified",
-        "tags_text": "claims, triage",
+        "tags": "claims, triage",
     }
     data.update(overrides)
     return data
