@@ -165,18 +165,23 @@ def _logged(model) -> bool:
     return issubclass(model, ChangeLogged)
 
 
-@receiver(pre_save, dispatch_uid="aims_history_pre_save")
-def _remember_before_save(sender, instance, raw=False, **kwargs):
-    if raw or not _logged(sender) or instance._state.adding or instance.pk is None:
-        return
+def _remember_stored_state(instance) -> None:
+    """Keep the stored state of ``instance`` before its first change in this operation."""
     pending = _scope.get()
     if pending is not None:
         if _key(instance) not in pending:
             pending[_key(instance)] = _Pending(
                 instance, ObjectChange.Action.UPDATE, _db_snapshot(instance)
             )
+    elif "_change_log_before" not in instance.__dict__:
+        instance._change_log_before = _db_snapshot(instance)
+
+
+@receiver(pre_save, dispatch_uid="aims_history_pre_save")
+def _remember_before_save(sender, instance, raw=False, **kwargs):
+    if raw or not _logged(sender) or instance._state.adding or instance.pk is None:
         return
-    instance._change_log_before = _db_snapshot(instance)
+    _remember_stored_state(instance)
 
 
 @receiver(post_save, dispatch_uid="aims_history_post_save")
@@ -205,17 +210,10 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
 def _record_m2m(sender, instance, action, reverse, **kwargs):
     if reverse or not _logged(type(instance)) or instance.pk is None:
         return
-    pending = _scope.get()
     if action.startswith("pre_"):
-        if pending is not None:
-            if _key(instance) not in pending:
-                pending[_key(instance)] = _Pending(
-                    instance, ObjectChange.Action.UPDATE, _db_snapshot(instance)
-                )
-        elif "_change_log_before" not in instance.__dict__:
-            instance._change_log_before = _db_snapshot(instance)
+        _remember_stored_state(instance)
         return
-    if pending is not None:
+    if _scope.get() is not None:
         return
     before = instance.__dict__.pop("_change_log_before", None)
     after = instance.serialize()

@@ -69,29 +69,23 @@ class AISystemFilterSet(SearchFilterSet):
         fields = ["lifecycle_stage", "eu_risk_tier", "criticality", "source", "owner"]
 
     def filter_personal_data(self, queryset, name, value: str):
-        ids = AISystem.data_categories.through.objects.filter(
-            datacategory__is_personal=True
-        ).values("aisystem_id")
-        return (
-            queryset.filter(pk__in=ids)
-            if value == "true"
-            else queryset.exclude(pk__in=ids)
-        )
+        return _split(queryset, _with_data_flag("is_personal"), value)
 
     def filter_special_category_data(self, queryset, name, value: str):
-        ids = AISystem.data_categories.through.objects.filter(
-            datacategory__is_special_category=True
-        ).values("aisystem_id")
-        return (
-            queryset.filter(pk__in=ids)
-            if value == "true"
-            else queryset.exclude(pk__in=ids)
-        )
+        return _split(queryset, _with_data_flag("is_special_category"), value)
 
     def filter_review_overdue(self, queryset, name, value: str):
         overdue = AISystem.objects.review_overdue(timezone.localdate()).values("pk")
-        return (
-            queryset.filter(pk__in=overdue)
-            if value == "true"
-            else queryset.exclude(pk__in=overdue)
-        )
+        return _split(queryset, overdue, value)
+
+
+def _with_data_flag(flag: str):
+    """Ids of systems using at least one data category with ``flag`` set."""
+    through = AISystem.data_categories.through.objects
+    return through.filter(**{f"datacategory__{flag}": True}).values("aisystem_id")
+
+
+def _split(queryset, ids, value: str):
+    return (
+        queryset.filter(pk__in=ids) if value == "true" else queryset.exclude(pk__in=ids)
+    )
