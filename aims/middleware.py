@@ -28,7 +28,11 @@ class PortalLoginRequiredMiddleware(LoginRequiredMiddleware):
     """Every page needs a login; the API authenticates itself (token or session) and answers 401/403."""
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.path_info.startswith("/api/"):
+        # The API answers 401/403 itself; its documentation page is for people, who
+        # are sent to the login page like everywhere else.
+        if request.path_info.startswith("/api/") and not request.path_info.startswith(
+            "/api/docs/"
+        ):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
 

@@ -99,3 +99,11 @@ def test_csrf_is_enforced_on_forms(alice):
     client.force_login(alice)
     response = client.post(reverse("registry:aisystem_add"), {"name": "x"})
     assert response.status_code == 403
+
+
+def test_the_api_docs_send_anonymous_people_to_the_login_page(client, db):
+    response = client.get("/api/docs/")
+    assert response.status_code == 302 and response["Location"].startswith(
+        reverse("login")
+    )
+    assert client.get("/api/v1/ai-systems/").status_code == 401
