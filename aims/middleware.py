@@ -1,9 +1,7 @@
-"""Request id, login requirement and change-log actor for every request."""
+"""Request id and change-log actor for every request."""
 
 import re
 import uuid
-
-from django.contrib.auth.middleware import LoginRequiredMiddleware
 
 from .context import request_context
 
@@ -22,19 +20,6 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response
-
-
-class PortalLoginRequiredMiddleware(LoginRequiredMiddleware):
-    """Every page needs a login; the API authenticates itself (token or session) and answers 401/403."""
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        # The API answers 401/403 itself; its documentation page is for people, who
-        # are sent to the login page like everywhere else.
-        if request.path_info.startswith("/api/") and not request.path_info.startswith(
-            "/api/docs/"
-        ):
-            return None
-        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 class ChangeActorMiddleware:

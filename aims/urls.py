@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -30,9 +31,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("aims.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # A page for people: anonymous visitors go to the login page, not a 401.
     path(
         "api/docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
 ]
