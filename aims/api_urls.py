@@ -1,9 +1,10 @@
 """``/api/v1/``: one router for every app."""
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from aims.api import views
+from aims.views.errors import not_found
 from registry.api.views import (
     AIRoleViewSet,
     AISystemViewSet,
@@ -24,4 +25,7 @@ router.register("me/token", views.MyTokenViewSet, basename="my-token")
 urlpatterns = [
     path("auth/token/", views.ObtainTokenView.as_view(), name="api-token-obtain"),
     *router.urls,
+    # Unknown API paths get the API's JSON 404 in development too (DEBUG skips
+    # handler404). Only paths with a slash, so APPEND_SLASH still redirects.
+    re_path(r"^.*/$", not_found),
 ]

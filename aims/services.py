@@ -17,9 +17,10 @@ class EditConflict(Exception):
         self.instance = instance
         self.expected_version = expected_version
         self.current_version = current_version
+        stored = type(instance)._base_manager.filter(pk=instance.pk).first()
         super().__init__(
-            f"{instance} was changed by someone else since you opened it "
-            f"(you edited version {expected_version}, it is now at version {current_version})."
+            f"{stored or instance} is at version {current_version}, not the version "
+            f"{expected_version} you edited: it was saved since you opened it."
         )
 
     def changes_since(self, limit: int = 10):

@@ -68,13 +68,16 @@ def read_csv(upload) -> list[dict]:
     try:
         return _read_rows(reader)
     except csv.Error as exc:
-        raise ImportFileError(
-            f"Line {reader.line_num} is not valid CSV: {exc}."
-        ) from None
+        # The underlying reader knows the line being parsed when the error happens.
+        line = reader.reader.line_num
+        raise ImportFileError(f"Line {line} is not valid CSV: {exc}.") from None
 
 
 def _read_rows(reader: csv.DictReader) -> list[dict]:
     headers = [(h or "").strip().lower() for h in reader.fieldnames or []]
+    duplicates = sorted({h for h in headers if h and headers.count(h) > 1})
+    if duplicates:
+        raise ImportFileError("Columns appear more than once: " + ", ".join(duplicates))
     unknown = [h for h in headers if h and h not in HEADER_TO_FIELD]
     if unknown:
         raise ImportFileError("Unknown columns: " + ", ".join(unknown))
@@ -87,15 +90,19 @@ def _read_rows(reader: csv.DictReader) -> list[dict]:
             raise ImportFileError(
                 f"More than {settings.AIMS_MAX_IMPORT_ROWS} rows; split the file."
             )
-        if None in record:
+        # Cells beyond the header (key None) or under a blank header would be lost.
+        unheaded = [v for k, v in record.items() if not (k or "").strip()]
+        if any(
+            (v if isinstance(v, str) else "".join(v)).strip() for v in unheaded if v
+        ):
             raise ImportFileError(
-                f"Line {reader.line_num} has more cells than there are columns."
+                f"Line {reader.line_num} has values in a column without a header."
             )
         rows.append(
             {
                 HEADER_TO_FIELD[k.strip().lower()]: (v or "").strip()
                 for k, v in record.items()
-                if k
+                if k and k.strip()
             }
         )
     if not rows:

@@ -100,6 +100,13 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ["last_login", "date_joined"]
 
 
+class UserUpdateSerializer(UserSerializer):
+    """Updates never carry a password: people change their own, or it is reset."""
+
+    class Meta(UserSerializer.Meta):
+        fields = [name for name in UserSerializer.Meta.fields if name != "password"]
+
+
 class UserViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -119,6 +126,11 @@ class UserViewSet(
     def get_queryset(self):
         return visible_to(self.queryset.all(), self.request.user, "view")
 
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return UserUpdateSerializer
+        return UserSerializer
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = accounts.user_create(
@@ -126,8 +138,7 @@ class UserViewSet(
         )
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        if data.pop("password", None) is not None:
+        if "password" in self.request.data:
             raise ValidationError(
                 {
                     "password": [
@@ -135,6 +146,7 @@ class UserViewSet(
                     ]
                 }
             )
+        data = dict(serializer.validated_data)
         serializer.instance = accounts.user_update(
             user=serializer.instance,
             actor=self.request.user,

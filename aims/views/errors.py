@@ -1,5 +1,6 @@
 """Error pages; under /api/ the same errors are JSON, as the API's schema documents."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -8,6 +9,7 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
+@login_not_required  # also routed for unknown /api/ paths, where the API answers
 def not_found(request, exception=None):
     if _wants_json(request):
         return JsonResponse({"detail": "Not found."}, status=404)

@@ -331,7 +331,8 @@ def test_a_huge_csv_cell_is_a_clear_error_not_a_crash(manager, api_for):
         {"file": SimpleUploadedFile("s.csv", text.encode())},
         format="multipart",
     )
-    assert response.status_code == 400 and "not valid CSV" in response.json()["detail"]
+    assert response.status_code == 400
+    assert "Line 2 is not valid CSV" in response.json()["detail"]
 
 
 def test_an_imported_reference_far_beyond_the_counter_is_refused(manager, api_for):
@@ -446,3 +447,21 @@ def test_review_and_data_filters_split_the_register_both_ways(manager, api_for):
     assert names(review_overdue="false") == ["On time"]
     assert names(special_category_data="true") == ["On time"]
     assert names(personal_data="false") == ["Late"]
+
+
+def test_unknown_api_paths_answer_json_404_in_every_mode(manager, api_for):
+    response = api_for(manager).get("/api/v1/ai-systems/0.5/history/")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+
+
+def test_the_user_update_schema_has_no_password_field(viewer, client_for):
+    import json
+
+    schema = json.loads(
+        client_for(viewer).get("/api/schema/", HTTP_ACCEPT="application/json").content
+    )
+    patch = schema["paths"]["/api/v1/users/{id}/"]["patch"]["requestBody"]["content"][
+        "application/json"
+    ]
+    name = patch["schema"]["$ref"].rsplit("/", 1)[1]
+    assert "password" not in schema["components"]["schemas"][name]["properties"]

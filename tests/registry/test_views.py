@@ -134,7 +134,7 @@ def test_a_second_edit_from_the_same_version_is_refused_and_keeps_the_input(
 
     assert second.status_code == 409
     page = second.content.decode()
-    assert "changed by someone else" in page
+    assert "saved since you opened it" in page
     assert 'value="Alice&#x27;s name"' in page  # the user's input is still in the form
     assert "Manager&#x27;s name" in page  # and they see what the other person changed
     alice_system.refresh_from_db()
@@ -356,3 +356,27 @@ def test_roles_of_the_demo_users_exist_as_groups():
         roles.ROLE_PERMISSIONS
     )
     make_user("x", roles.AUDITOR)
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"Name,Name,Intended purpose\na,b,c\n", "Columns appear more than once: name"),
+        (
+            b"Name,Intended purpose,\nv,x,dropped\n",
+            "Line 2 has values in a column without a header",
+        ),
+        (
+            b"Name,Intended purpose\nv,x,extra\n",
+            "Line 2 has values in a column without a header",
+        ),
+    ],
+)
+def test_an_import_never_drops_cells_silently(alice, client_for, content, message):
+    upload = SimpleUploadedFile("systems.csv", content)
+    response = client_for(alice).post(
+        reverse("registry:aisystem_import"), {"file": upload}
+    )
+    assert response.status_code == 400
+    assert message in response.context["file_error"]
+    assert not AISystem.objects.exists()
