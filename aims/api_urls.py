@@ -11,12 +11,24 @@ from registry.api.views import (
     DataCategoryViewSet,
     TagViewSet,
 )
+from risk.api.views import (
+    AIObjectiveViewSet,
+    RiskCriteriaViewSet,
+    RiskSourceViewSet,
+    RiskViewSet,
+    TreatmentActionViewSet,
+)
 
 router = DefaultRouter()
 router.register("ai-systems", AISystemViewSet)
 router.register("ai-roles", AIRoleViewSet)
 router.register("data-categories", DataCategoryViewSet)
 router.register("tags", TagViewSet)
+router.register("risks", RiskViewSet)
+router.register("treatment-actions", TreatmentActionViewSet)
+router.register("risk-criteria", RiskCriteriaViewSet)
+router.register("risk-sources", RiskSourceViewSet)
+router.register("ai-objectives", AIObjectiveViewSet)
 router.register("change-log", views.ObjectChangeViewSet)
 router.register("users", views.UserViewSet)
 router.register("roles", views.RoleViewSet)

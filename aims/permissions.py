@@ -27,13 +27,24 @@ def perm_name(model, action: str) -> str:
 
 
 def can(user, action: str, obj_or_model) -> bool:
-    """May ``user`` do ``action`` on this object (or, given a model class, on any object)?"""
+    """May ``user`` do ``action`` on this object (or, given a model class, on any object)?
+
+    A model may declare ``inherit_permissions = {action: (parent_field, parent_action)}``:
+    then ``action`` is also allowed wherever ``parent_action`` is allowed on the parent
+    (e.g. the owner of an AI system sees its risks).
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if isinstance(obj_or_model, type) and issubclass(obj_or_model, models.Model):
         return user.has_perm(perm_name(obj_or_model, action))
     perm = perm_name(type(obj_or_model), action)
-    return user.has_perm(perm) or user.has_perm(perm, obj_or_model)
+    if user.has_perm(perm) or user.has_perm(perm, obj_or_model):
+        return True
+    inherited = getattr(obj_or_model, "inherit_permissions", {}).get(action)
+    if inherited is not None:
+        parent = getattr(obj_or_model, inherited[0])
+        return parent is not None and can(user, inherited[1], parent)
+    return False
 
 
 def visible_to(
@@ -45,9 +56,21 @@ def visible_to(
     perm = perm_name(queryset.model, action)
     if user.has_perm(perm):
         return queryset
-    return get_objects_for_user(
-        user, perm, klass=queryset, accept_global_perms=False, with_superuser=False
+    granted = get_objects_for_user(
+        user,
+        perm,
+        klass=queryset.model,
+        accept_global_perms=False,
+        with_superuser=False,
     )
+    allowed = models.Q(pk__in=granted.values("pk"))
+    inherited = getattr(queryset.model, "inherit_permissions", {}).get(action)
+    if inherited is not None:
+        field, parent_action = inherited
+        parent_model = queryset.model._meta.get_field(field).related_model
+        parents = visible_to(parent_model._default_manager.all(), user, parent_action)
+        allowed |= models.Q(**{f"{field}__in": parents.values("pk")})
+    return queryset.filter(allowed)
 
 
 def users_with(model, action: str):

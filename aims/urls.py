@@ -24,7 +24,7 @@ urlpatterns = [
     path("accounts/token/", pages.TokenView.as_view(), name="token"),
     path("changelog/", pages.ChangeLogListView.as_view(), name="changelog"),
     path("register/", include("registry.urls")),
-    path("risks/", pages.section, {"key": "risk"}, name="risk_index"),
+    path("risks/", include("risk.urls")),
     path("impact/", pages.section, {"key": "impact"}, name="impact_index"),
     path("controls/", pages.section, {"key": "controls"}, name="controls_index"),
     path("audits/", pages.section, {"key": "audit"}, name="audit_index"),

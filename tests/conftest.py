@@ -93,9 +93,12 @@ def api_for(db):
 
 @pytest.fixture(autouse=True)
 def _reference_data(db):
-    """AI roles and data categories, as after ``manage.py load_reference``."""
+    """Reference libraries and default risk criteria, as after ``manage.py load_reference``."""
     from django.apps import apps
 
     from aims.reference import reference_data
 
-    apps.get_app_config("registry").load_reference(reference_data())
+    for config in apps.get_app_configs():
+        loader = getattr(config, "load_reference", None)
+        if loader is not None:
+            loader(reference_data())

@@ -35,3 +35,17 @@ def make_system(
         fields.setdefault("lifecycle_stage", "development")
     system = AISystem(owner=owner, **fields)
     return ai_system_save(system=system, actor=actor or owner, m2m=m2m)
+
+
+def make_risk(
+    owner: User, system: AISystem | None = None, *, actor=None, controls=None, **fields
+):
+    """A risk through ``risk_save``; pass inherent_likelihood/impact to have it assessed."""
+    from risk.models import Risk, RiskSource
+    from risk.services import risk_save
+
+    fields.setdefault("title", f"Risk {next(_counter)}")
+    fields.setdefault("consequence", "Harm in a test.")
+    fields.setdefault("risk_source", RiskSource.objects.get(code="C.3.4"))
+    risk = Risk(owner=owner, ai_system=system, **fields)
+    return risk_save(risk=risk, actor=actor or owner, controls=controls)

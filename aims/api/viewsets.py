@@ -43,7 +43,18 @@ class AimsModelViewSet(viewsets.ModelViewSet):
             expected_version=expected_version,
         )
 
+    # A field that defaults to the caller when left out, as the add form pre-selects them.
+    default_owner_field: str | None = None
+
     def perform_create(self, serializer):
+        field = self.default_owner_field
+        model = serializer.Meta.model
+        if (
+            field
+            and field not in serializer.validated_data
+            and can(self.request.user, "own", model)
+        ):
+            serializer.validated_data[field] = self.request.user
         instance, m2m, _ = serializer.build_instance()
         serializer.instance = self._save_visible(instance, m2m, None)
 

@@ -270,6 +270,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "RiskLevelEnum": "risk.choices.RiskLevel",
+        "RiskStatusEnum": "risk.choices.RiskStatus",
+        "ActionStatusEnum": "risk.choices.ActionStatus",
+        "LifecycleStageEnum": "registry.choices.LifecycleStage",
+    },
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

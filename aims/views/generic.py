@@ -115,8 +115,13 @@ class ObjectListView(BaseObjectView):
                 table=table,
                 export_formats=exports.FORMATS if self.exporter else (),
                 query=request.GET.urlencode(),
+                **self.get_extra_context(rows),
             )
         )
+
+    def get_extra_context(self, rows) -> dict:
+        """More context for the list page, computed from the filtered rows."""
+        return {}
 
 
 class ObjectDetailView(BaseObjectView):
@@ -151,13 +156,17 @@ class ObjectEditView(BaseObjectView):
 
     def get_object(self, **kwargs):
         if "pk" not in kwargs:
-            if not can(self.request.user, "add", self.model):
-                raise PermissionDenied(
-                    f"You may not add a {self.model._meta.verbose_name}."
-                )
-            return self.model()
+            return self.new_object(**kwargs)
         self.action = "change"
         return super().get_object(**kwargs)
+
+    def new_object(self, **kwargs):
+        """The unsaved record an add form starts from (URL kwargs other than ``pk``)."""
+        if not can(self.request.user, "add", self.model):
+            raise PermissionDenied(
+                f"You may not add a {self.model._meta.verbose_name}."
+            )
+        return self.model()
 
     def get_form(self, obj, data=None):
         initial = {"_version": obj.version} if obj.pk else self.get_initial()
@@ -167,7 +176,11 @@ class ObjectEditView(BaseObjectView):
             instance=obj,
             initial=initial,
             user=self.request.user,
+            **self.get_form_kwargs(obj),
         )
+
+    def get_form_kwargs(self, obj) -> dict:
+        return {}
 
     def get_initial(self) -> dict:
         return {}
@@ -182,12 +195,12 @@ class ObjectEditView(BaseObjectView):
             expected_version=form.cleaned_data.get("_version"),
         )
 
-    def get(self, request, pk=None):
-        obj = self.get_object(**({"pk": pk} if pk else {}))
+    def get(self, request, **kwargs):
+        obj = self.get_object(**kwargs)
         return self.render(self.base_context(object=obj, form=self.get_form(obj)))
 
-    def post(self, request, pk=None):
-        obj = self.get_object(**({"pk": pk} if pk else {}))
+    def post(self, request, **kwargs):
+        obj = self.get_object(**kwargs)
         creating = obj.pk is None
         form = self.get_form(obj, data=request.POST)
         conflict = None

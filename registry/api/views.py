@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from aims.api.viewsets import AimsModelViewSet
 from aims.models import Tag
-from aims.permissions import can, visible_to
+from aims.permissions import visible_to
 from registry.filtersets import AISystemFilterSet
 from registry.imports import ImportFileError, ai_system_import, read_csv
 from registry.models import AIRole, AISystem, DataCategory
@@ -48,14 +48,7 @@ class AISystemViewSet(AimsModelViewSet):
     ]
     ordering = ["reference"]
     add_actions = ("create", "import_csv")
-
-    def perform_create(self, serializer):
-        # As the form does: the creator owns the system unless the payload names someone.
-        if "owner" not in serializer.validated_data and can(
-            self.request.user, "own", AISystem
-        ):
-            serializer.validated_data["owner"] = self.request.user
-        super().perform_create(serializer)
+    default_owner_field = "owner"
 
     def save_object(self, instance, m2m, expected_version):
         return ai_system_save(

@@ -332,7 +332,7 @@ def test_the_navigation_shows_the_whole_portal_without_broken_links(viewer, clie
     home = client.get(reverse("home")).content.decode()
     for label, url_name in [
         ("Register", "registry:aisystem_list"),
-        ("Risks", "risk_index"),
+        ("Risks", "risk:risk_list"),
         ("Impact", "impact_index"),
         ("Controls &amp; SoA", "controls_index"),
         ("Audits &amp; Reviews", "audit_index"),

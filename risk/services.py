@@ -1,0 +1,312 @@
+"""Writes to the risk register (ISO/IEC 42001 6.1.1-6.1.3, 8.2, 8.3).
+
+Scores and levels are always computed here from the risk's criteria version, so pages
+and API cannot disagree; acceptance and status changes are explicit, logged acts.
+"""
+
+import json
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.utils import timezone
+
+from aims.history import change_scope, record_event
+from aims.models import ReferenceCounter
+from aims.permissions import can, grant, revoke
+from aims.services import object_save
+
+from .choices import RiskStatus, Treatment
+from .models import REFERENCE_PREFIX, Risk, RiskControl, RiskCriteria, TreatmentAction
+
+__all__ = [
+    "TRANSITIONS",
+    "criteria_current",
+    "criteria_publish",
+    "risk_accept",
+    "risk_save",
+    "risk_transition",
+    "treatment_action_save",
+]
+
+DEFAULT_CRITERIA_FILE = Path(__file__).parent / "data" / "default_criteria.json"
+
+# Status changes a person may make; acceptance goes through risk_accept only.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    RiskStatus.IDENTIFIED: (RiskStatus.ASSESSED, RiskStatus.CLOSED),
+    RiskStatus.ASSESSED: (
+        RiskStatus.TREATMENT_PLANNED,
+        RiskStatus.IDENTIFIED,
+        RiskStatus.CLOSED,
+    ),
+    RiskStatus.TREATMENT_PLANNED: (RiskStatus.TREATED, RiskStatus.ASSESSED),
+    RiskStatus.TREATED: (RiskStatus.TREATMENT_PLANNED,),
+    RiskStatus.ACCEPTED: (RiskStatus.CLOSED, RiskStatus.ASSESSED),
+    RiskStatus.CLOSED: (RiskStatus.ASSESSED,),
+}
+
+
+# Criteria
+
+
+def criteria_current() -> RiskCriteria:
+    """The criteria new assessments use; the packaged default 5 x 5 on a new portal."""
+    current = RiskCriteria.objects.filter(is_current=True).first()
+    if current is None:
+        data = json.loads(DEFAULT_CRITERIA_FILE.read_text())
+        current = criteria_publish(actor=None, change_note="Default criteria", **data)
+    return current
+
+
+def criteria_publish(*, actor, change_note: str = "", **values) -> RiskCriteria:
+    """Publish a new criteria version; the previous one stays, read-only, with its risks."""
+    with change_scope():
+        previous = (
+            RiskCriteria.objects.select_for_update().filter(is_current=True).first()
+        )
+        number = (
+            RiskCriteria.objects.order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+            or 0
+        ) + 1
+        criteria = RiskCriteria(number=number, change_note=change_note, **values)
+        criteria.full_clean(exclude=["is_current"])
+        if previous is not None:
+            previous.is_current = False
+            previous.save(update_fields=["is_current", "updated"])
+        criteria.is_current = True
+        object_save(instance=criteria, actor=actor)
+        record_event(
+            criteria,
+            "riskcriteria.published",
+            f"Risk criteria version {number} published"
+            + (f", replacing version {previous.number}" if previous else "")
+            + (f": {change_note}" if change_note else "."),
+        )
+    return criteria
+
+
+# Risks
+
+
+def _scores(risk: Risk) -> None:
+    criteria = risk.criteria
+    for prefix in ("inherent", "residual"):
+        likelihood, impact = (
+            getattr(risk, f"{prefix}_likelihood"),
+            getattr(risk, f"{prefix}_impact"),
+        )
+        if (
+            likelihood
+            and impact
+            and 1 <= likelihood <= criteria.max_likelihood
+            and 1 <= impact <= criteria.max_impact
+        ):
+            score = criteria.score(likelihood, impact)
+            setattr(risk, f"{prefix}_score", score)
+            setattr(risk, f"{prefix}_level", criteria.level_for(score))
+        else:
+            setattr(risk, f"{prefix}_score", None)
+            setattr(risk, f"{prefix}_level", "")
+
+
+def risk_save(
+    *,
+    risk: Risk,
+    actor,
+    m2m: dict | None = None,
+    controls: list[str] | None = None,
+    expected_version: int | None = None,
+) -> Risk:
+    """Record or update a risk.
+
+    A new risk gets the next RSK reference and the current criteria version; scores and
+    levels follow from that version. Its owner holds view and change permissions. The
+    actor must be able to see the AI system the risk is about.
+    """
+    with change_scope():
+        previous_owner = None
+        if risk.pk is not None:
+            stored = Risk.objects.filter(pk=risk.pk).select_related("owner").first()
+            if stored is None:
+                raise ObjectDoesNotExist("This risk was deleted meanwhile.")
+            previous_owner = stored.owner
+        else:
+            risk.reference = ReferenceCounter.next_reference(REFERENCE_PREFIX)
+            risk.criteria = criteria_current()
+        if (
+            risk.ai_system_id
+            and actor is not None
+            and not can(actor, "view", risk.ai_system)
+        ):
+            raise ValidationError({"ai_system": "Choose an AI system you can see."})
+        if risk.owner_id and not can(risk.owner, "own", Risk):
+            raise ValidationError(
+                {"owner": f"{risk.owner} has no role that may own risks."}
+            )
+        if risk.status == RiskStatus.IDENTIFIED and risk.inherent_likelihood:
+            risk.status = RiskStatus.ASSESSED
+        if risk.next_review_date is None:
+            risk.next_review_date = timezone.localdate() + relativedelta(
+                months=risk.review_frequency
+            )
+        _scores(risk)
+        object_save(
+            instance=risk, actor=actor, m2m=m2m, expected_version=expected_version
+        )
+        if controls is not None:
+            _set_controls(risk, controls)
+        if risk.owner != previous_owner:
+            if previous_owner is not None:
+                revoke(previous_owner, risk)
+            grant(risk.owner, risk)
+    return risk
+
+
+def _set_controls(risk: Risk, control_ids: list[str]) -> None:
+    wanted = set(control_ids)
+    current = set(risk.controls.values_list("control_id", flat=True))
+    # RiskControl rows are not change-logged on their own: the risk's entry shows the
+    # list before and after (Risk.serialize), written when this scope ends.
+    risk.controls.filter(control_id__in=current - wanted).delete()
+    for control_id in sorted(wanted - current):
+        RiskControl.objects.create(risk=risk, control_id=control_id)
+
+
+def risk_transition(*, risk: Risk, to_status: str, actor) -> Risk:
+    """Move a risk along its lifecycle; illegal jumps and unmet preconditions are refused."""
+    if to_status == RiskStatus.ACCEPTED:
+        raise ValidationError(
+            {"status": "Acceptance is its own act: use 'Accept residual risk'."}
+        )
+    if to_status not in TRANSITIONS.get(risk.status, ()):
+        allowed = (
+            ", ".join(RiskStatus(s).label for s in TRANSITIONS.get(risk.status, ()))
+            or "none"
+        )
+        raise ValidationError(
+            {
+                "status": f"A risk cannot go from {risk.get_status_display()} to "
+                f"{RiskStatus(to_status).label if to_status in RiskStatus.values else to_status}. "
+                f"Allowed: {allowed}."
+            }
+        )
+    requirements = {
+        RiskStatus.ASSESSED: (
+            risk.inherent_score is not None,
+            "Assess inherent likelihood and impact first.",
+        ),
+        RiskStatus.TREATMENT_PLANNED: (
+            bool(risk.treatment and risk.treatment_rationale.strip()),
+            "Choose a treatment and give its rationale first.",
+        ),
+        RiskStatus.TREATED: (
+            risk.residual_score is not None,
+            "Assess the residual risk first.",
+        ),
+    }
+    met, message = requirements.get(to_status, (True, ""))
+    if not met:
+        raise ValidationError({"status": message})
+    with change_scope():
+        previous = risk.get_status_display()
+        risk.status = to_status
+        if to_status != RiskStatus.ACCEPTED:
+            risk.accepted_by, risk.accepted_at, risk.acceptance_rationale = (
+                None,
+                None,
+                "",
+            )
+        object_save(instance=risk, actor=actor)
+        record_event(
+            risk,
+            "risk.status_changed",
+            f"Status changed from {previous} to {risk.get_status_display()}.",
+            {"status": to_status},
+        )
+    return risk
+
+
+def risk_accept(*, risk: Risk, actor, rationale: str) -> Risk:
+    """Accept a risk's residual level (ISO/IEC 42001 6.1.3 f: risk owners approve the
+    treatment plan and accept residual risk).
+
+    Above the criteria's risk appetite only the governance committee may accept. The
+    acceptance is recorded as a named event with the actor and rationale.
+    """
+    if not rationale or not rationale.strip():
+        raise ValidationError({"rationale": "Say why the residual risk is acceptable."})
+    ready = risk.status == RiskStatus.TREATED or (
+        risk.status == RiskStatus.TREATMENT_PLANNED
+        and risk.treatment == Treatment.ACCEPT
+    )
+    if not ready:
+        raise ValidationError(
+            {
+                "status": f"A risk that is {risk.get_status_display().lower()} cannot be accepted; "
+                "treat it (or plan to accept it) first."
+            }
+        )
+    if risk.residual_level == "":
+        if risk.treatment != Treatment.ACCEPT:
+            raise ValidationError(
+                {"residual_impact": "Assess the residual risk first."}
+            )
+        risk.residual_likelihood, risk.residual_impact = (
+            risk.inherent_likelihood,
+            risk.inherent_impact,
+        )
+        _scores(risk)
+    criteria = risk.criteria
+    above = criteria.above_appetite(risk.residual_level)
+    if above and not can(actor, "accept_above_appetite", Risk):
+        raise ValidationError(
+            {
+                "rationale": f"The residual level {risk.get_residual_level_display().lower()} is above "
+                f"the risk appetite ({criteria.get_appetite_display().lower()}): only the "
+                "governance committee may accept it."
+            }
+        )
+    if (
+        not above
+        and not can(actor, "change", risk)
+        and not can(actor, "accept_above_appetite", Risk)
+    ):
+        raise ValidationError(
+            {"rationale": "Only the risk owner or the committee may accept this risk."}
+        )
+    with change_scope():
+        risk.status = RiskStatus.ACCEPTED
+        risk.accepted_by = actor
+        risk.accepted_at = timezone.now()
+        risk.acceptance_rationale = rationale.strip()
+        object_save(instance=risk, actor=actor)
+        record_event(
+            risk,
+            "risk.accepted",
+            f"Residual risk accepted at level {risk.get_residual_level_display()} "
+            f"(appetite: {criteria.get_appetite_display()}, criteria v{criteria.number})"
+            f"{' by the governance committee' if above else ''}: {risk.acceptance_rationale}",
+            {
+                "residual_level": risk.residual_level,
+                "residual_score": risk.residual_score,
+                "appetite": criteria.appetite,
+                "above_appetite": above,
+                "rationale": risk.acceptance_rationale,
+            },
+        )
+    return risk
+
+
+def treatment_action_save(
+    *, action: TreatmentAction, actor, expected_version: int | None = None
+) -> TreatmentAction:
+    """Add or change a step of a risk's treatment plan; needs the right to change the risk."""
+    if actor is not None and not can(actor, "change", action.risk):
+        raise ValidationError(
+            {"risk": "You may not change this risk's treatment plan."}
+        )
+    if action.status == "done" and action.completed_on is None:
+        action.completed_on = timezone.localdate()
+    return object_save(instance=action, actor=actor, expected_version=expected_version)

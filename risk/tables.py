@@ -1,0 +1,74 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from .models import Risk
+
+
+def level_badge(level: str, label: str, score, colour: str):
+    if not level:
+        return "—"
+    return format_html(
+        '<span class="badge" style="background-color:{}">{}</span> <span class="text-muted small">{}</span>',
+        colour,
+        label,
+        score,
+    )
+
+
+class RiskTable(tables.Table):
+    reference = tables.Column(linkify=True)
+    title = tables.Column(linkify=True)
+    ai_system = tables.Column(verbose_name="AI system", default="Organisation-wide")
+    owner = tables.Column()
+    inherent_score = tables.Column(verbose_name="Inherent", empty_values=())
+    residual_score = tables.Column(verbose_name="Residual", empty_values=())
+    next_review_date = tables.DateColumn(verbose_name="Next review", format="Y-m-d")
+
+    class Meta:
+        model = Risk
+        fields = (
+            "reference",
+            "title",
+            "ai_system",
+            "owner",
+            "status",
+            "inherent_score",
+            "treatment",
+            "residual_score",
+            "next_review_date",
+        )
+        order_by = ("reference",)
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "No risks match."
+
+    def render_inherent_score(self, record):
+        return level_badge(
+            record.inherent_level,
+            record.get_inherent_level_display(),
+            record.inherent_score,
+            record.criteria.colour_for(record.inherent_level),
+        )
+
+    def render_residual_score(self, record):
+        return level_badge(
+            record.residual_level,
+            record.get_residual_level_display(),
+            record.residual_score,
+            record.criteria.colour_for(record.residual_level),
+        )
+
+    def render_next_review_date(self, value, record):
+        if value is None:
+            return "—"
+        if record.review_overdue:
+            return format_html(
+                '<span class="text-danger fw-semibold text-nowrap">{} (overdue)</span>',
+                value.isoformat(),
+            )
+        return value.isoformat()
+
+    def order_owner(self, queryset, is_descending):
+        prefix = "-" if is_descending else ""
+        return queryset.order_by(
+            f"{prefix}owner__last_name", f"{prefix}owner__username"
+        ), True
