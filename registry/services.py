@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.text import slugify
 
+from aims.context import attributed_to
 from aims.history import change_scope
 from aims.models import ReferenceCounter, Tag
 from aims.permissions import grant, revoke
@@ -52,7 +53,7 @@ def ai_system_save(
     and reserved). The owner holds view and change permissions on their own system; when
     the owner changes, the permissions move with it.
     """
-    with change_scope():
+    with attributed_to(actor), change_scope():
         previous_owner = None
         if system.pk is not None:
             stored = (

@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone
 
+from aims.context import attributed_to
 from aims.history import change_scope, record_event
 from aims.models import ReferenceCounter
 from aims.permissions import can, grant, revoke
@@ -60,7 +61,7 @@ def criteria_current() -> RiskCriteria:
 
 def criteria_publish(*, actor, change_note: str = "", **values) -> RiskCriteria:
     """Publish a new criteria version; the previous one stays, read-only, with its risks."""
-    with change_scope():
+    with attributed_to(actor), change_scope():
         previous = (
             RiskCriteria.objects.select_for_update().filter(is_current=True).first()
         )
@@ -125,7 +126,7 @@ def risk_save(
     levels follow from that version. Its owner holds view and change permissions. The
     actor must be able to see the AI system the risk is about.
     """
-    with change_scope():
+    with attributed_to(actor), change_scope():
         previous_owner = None
         if risk.pk is not None:
             stored = Risk.objects.filter(pk=risk.pk).select_related("owner").first()
@@ -209,7 +210,7 @@ def risk_transition(*, risk: Risk, to_status: str, actor) -> Risk:
     met, message = requirements.get(to_status, (True, ""))
     if not met:
         raise ValidationError({"status": message})
-    with change_scope():
+    with attributed_to(actor), change_scope():
         previous = risk.get_status_display()
         risk.status = to_status
         if to_status != RiskStatus.ACCEPTED:
@@ -276,7 +277,7 @@ def risk_accept(*, risk: Risk, actor, rationale: str) -> Risk:
         raise ValidationError(
             {"rationale": "Only the risk owner or the committee may accept this risk."}
         )
-    with change_scope():
+    with attributed_to(actor), change_scope():
         risk.status = RiskStatus.ACCEPTED
         risk.accepted_by = actor
         risk.accepted_at = timezone.now()
