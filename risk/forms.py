@@ -31,8 +31,8 @@ class RiskForm(AimsModelForm):
         label="Annex A controls relied on",
         choices=annex_a_choices,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="The controls this risk's treatment relies on (hold Ctrl to pick several).",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The controls this risk's treatment relies on.",
     )
 
     fieldsets = [

@@ -25,6 +25,7 @@ __all__ = [
     "criteria_current",
     "criteria_publish",
     "risk_accept",
+    "risk_review",
     "risk_save",
     "risk_transition",
     "treatment_action_save",
@@ -295,6 +296,31 @@ def risk_accept(*, risk: Risk, actor, rationale: str) -> Risk:
                 "appetite": criteria.appetite,
                 "above_appetite": above,
                 "rationale": risk.acceptance_rationale,
+            },
+        )
+    return risk
+
+
+def risk_review(*, risk: Risk, actor, note: str = "") -> Risk:
+    """Record that the owner reviewed the risk (ISO/IEC 42001 8.2: assess at planned
+    intervals); the next review moves one review period ahead of today."""
+    if not can(actor, "change", risk):
+        raise ValidationError(
+            {"note": "Only the risk owner or an AIMS manager may record a review."}
+        )
+    with attributed_to(actor), change_scope():
+        risk.next_review_date = timezone.localdate() + relativedelta(
+            months=risk.review_frequency
+        )
+        object_save(instance=risk, actor=actor)
+        record_event(
+            risk,
+            "risk.reviewed",
+            f"Risk reviewed; next review {risk.next_review_date.isoformat()}"
+            + (f": {note.strip()}" if note.strip() else "."),
+            {
+                "next_review_date": risk.next_review_date.isoformat(),
+                "note": note.strip(),
             },
         )
     return risk

@@ -23,6 +23,7 @@ urlpatterns = [
         "<int:pk>/status/", views.RiskTransitionView.as_view(), name="risk_transition"
     ),
     path("<int:pk>/accept/", views.RiskAcceptView.as_view(), name="risk_accept"),
+    path("<int:pk>/review/", views.RiskReviewView.as_view(), name="risk_review"),
     path(
         "<int:risk_pk>/actions/add/",
         views.TreatmentActionEditView.as_view(),

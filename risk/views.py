@@ -17,6 +17,7 @@ from .services import (
     criteria_current,
     criteria_publish,
     risk_accept,
+    risk_review,
     risk_save,
     risk_transition,
     treatment_action_save,
@@ -137,6 +138,21 @@ class RiskTransitionView(_RiskWorkflowView):
             return redirect(risk.get_absolute_url())
         return self.done(
             risk, f"{risk.reference} is now {risk.get_status_display().lower()}."
+        )
+
+
+class RiskReviewView(_RiskWorkflowView):
+    def post(self, request, pk):
+        risk = self.get_risk(pk)
+        if not can(request.user, "change", risk):
+            raise PermissionDenied(
+                "Only the risk owner or an AIMS manager may record a review."
+            )
+        risk_review(
+            risk=risk, actor=request.user, note=request.POST.get("note", "")[:1000]
+        )
+        return self.done(
+            risk, f"Review recorded; next review on {risk.next_review_date:%Y-%m-%d}."
         )
 
 

@@ -212,6 +212,10 @@ class AcceptSerializer(serializers.Serializer):
     rationale = serializers.CharField(help_text="Why the residual risk is acceptable.")
 
 
+class ReviewSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
 class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=RiskStatus.choices)
 

@@ -14,6 +14,7 @@ from risk.services import (
     criteria_current,
     criteria_publish,
     risk_accept,
+    risk_review,
     risk_save,
     risk_transition,
     treatment_action_save,
@@ -23,6 +24,7 @@ from .serializers import (
     AcceptSerializer,
     AIObjectiveSerializer,
     HeatMapSerializer,
+    ReviewSerializer,
     RiskCriteriaSerializer,
     RiskSerializer,
     RiskSourceSerializer,
@@ -55,7 +57,7 @@ class RiskViewSet(AimsModelViewSet):
     default_owner_field = "owner"
     # The workflow buttons need the right to change the risk; acceptance is checked by
     # the service (the committee may accept risks it cannot edit).
-    object_actions = {"transition": "change", "accept": "view", "heatmap": "view"}
+    object_actions = {"transition": "change", "review": "change", "accept": "view"}
 
     def save_object(self, instance, m2m, expected_version):
         controls = m2m.pop("controls", None)
@@ -76,6 +78,18 @@ class RiskViewSet(AimsModelViewSet):
         body.is_valid(raise_exception=True)
         risk_accept(
             risk=risk, actor=request.user, rationale=body.validated_data["rationale"]
+        )
+        return Response(RiskSerializer(self.get_queryset().get(pk=risk.pk)).data)
+
+    @extend_schema(request=ReviewSerializer, responses=RiskSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def review(self, request, pk=None):
+        """Record a review of the risk; the next review date moves one period ahead."""
+        risk = self.get_object()
+        body = ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        risk_review(
+            risk=risk, actor=request.user, note=body.validated_data.get("note", "")
         )
         return Response(RiskSerializer(self.get_queryset().get(pk=risk.pk)).data)
 

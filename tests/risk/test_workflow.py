@@ -396,3 +396,28 @@ def test_an_unknown_control_or_scale_value_is_a_400(risk_owner, api_for):
         format="json",
     )
     assert response.status_code == 400 and "inherent_likelihood" in response.json()
+
+
+def test_recording_a_review_moves_the_next_review_and_is_logged(
+    risk_owner, viewer, api_for, client_for
+):
+    import datetime
+
+    risk = make_risk(
+        risk_owner, next_review_date=datetime.date(2020, 1, 1), review_frequency=3
+    )
+    assert risk.review_overdue
+    response = client_for(risk_owner).post(
+        reverse("risk:risk_review", args=[risk.pk]), {"note": "Checked metrics"}
+    )
+    assert response.status_code == 302
+    risk.refresh_from_db()
+    assert not risk.review_overdue and risk.next_review_date > datetime.date.today()
+    event = ObjectChange.objects.get(event="risk.reviewed")
+    assert event.user == risk_owner and "Checked metrics" in event.message
+    assert (
+        api_for(viewer)
+        .post(f"/api/v1/risks/{risk.pk}/review/", {}, format="json")
+        .status_code
+        == 403
+    )
