@@ -30,7 +30,8 @@ AUDITOR = "Auditor"
 VIEWER = "Viewer"
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    ADMINISTRATOR: ("*.*", "auth.*", "authtoken.*"),
+    # Administrators run the portal; risk decisions stay with the committee.
+    ADMINISTRATOR: ("*.*", "!risk.accept_above_appetite_risk", "auth.*", "authtoken.*"),
     GOVERNANCE_COMMITTEE: (
         "*.view_*",
         "registry.add_*",

@@ -5,6 +5,7 @@ from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from aims.models import ObjectChange
@@ -55,8 +56,20 @@ class AimsModelViewSet(viewsets.ModelViewSet):
             and can(self.request.user, "own", model)
         ):
             serializer.validated_data[field] = self.request.user
+        self._check_parent(serializer.validated_data, model)
         instance, m2m, _ = serializer.build_instance()
         serializer.instance = self._save_visible(instance, m2m, None)
+
+    def _check_parent(self, data, model):
+        # A record edited through its parent (a risk's treatment action) is added only by
+        # whoever may change that parent: 403, as the page gives.
+        inherited = getattr(model, "inherit_permissions", {}).get("change")
+        if inherited is not None:
+            parent = data.get(inherited[0])
+            if parent is not None and not can(self.request.user, inherited[1], parent):
+                raise PermissionDenied(
+                    f"You may not change this {parent._meta.verbose_name}."
+                )
 
     def perform_update(self, serializer):
         read_version = serializer.instance.version

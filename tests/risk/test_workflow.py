@@ -421,3 +421,13 @@ def test_recording_a_review_moves_the_next_review_and_is_logged(
         .status_code
         == 403
     )
+
+
+def test_administrators_and_managers_do_not_accept_above_appetite(
+    risk_owner, admin_user, manager
+):
+    """Accepting residual risk above the appetite is the governance committee's decision."""
+    risk = _treated(risk_owner)
+    for person in (admin_user, manager):
+        with pytest.raises(ValidationError, match="governance committee"):
+            risk_accept(risk=risk, actor=person, rationale="Looks fine")
