@@ -293,18 +293,14 @@ class RiskCriteriaPublishView(View):
         return render(request, self.template_name, {"form": form}, status=400)
 
 
-def _matrix(criteria: RiskCriteria) -> list[list[tuple]]:
-    """Rows of (score, level, colour) from the highest likelihood down."""
-    return [
-        [
-            (
-                criteria.score(likelihood, impact),
-                criteria.level_for(criteria.score(likelihood, impact)),
-                criteria.colour_for(
-                    criteria.level_for(criteria.score(likelihood, impact))
-                ),
-            )
-            for impact in range(1, criteria.max_impact + 1)
-        ]
-        for likelihood in range(criteria.max_likelihood, 0, -1)
-    ]
+def _matrix(criteria: RiskCriteria) -> list[tuple[str, list[tuple]]]:
+    """(likelihood label, [(score, level, colour) per impact]) from the highest likelihood down."""
+    rows = []
+    for likelihood in range(criteria.max_likelihood, 0, -1):
+        cells = []
+        for impact in range(1, criteria.max_impact + 1):
+            score = criteria.score(likelihood, impact)
+            level = criteria.level_for(score)
+            cells.append((score, level, criteria.colour_for(level)))
+        rows.append((criteria.likelihood_label(likelihood), cells))
+    return rows
