@@ -465,3 +465,19 @@ def test_the_user_update_schema_has_no_password_field(viewer, client_for):
     ]
     name = patch["schema"]["$ref"].rsplit("/", 1)[1]
     assert "password" not in schema["components"]["schemas"][name]["properties"]
+
+
+def test_a_csrf_failure_under_the_api_is_json(manager):
+    """A browser session without the CSRF token gets a JSON 403, as the schema says."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(manager)
+    response = client.post(
+        "/api/v1/ai-systems/", {"name": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+    unknown = client.post(
+        "/api/v1/risks/0.5/accept/", {}, content_type="application/json"
+    )
+    assert unknown.status_code == 404 and unknown.json() == {"detail": "Not found."}
