@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from aims.api.permissions import AimsObjectPermission
@@ -118,7 +119,7 @@ class RiskViewSet(AimsModelViewSet):
         """Risk counts per likelihood and impact under the current criteria (filters apply)."""
         kind = request.query_params.get("kind", "inherent")
         if kind not in ("inherent", "residual"):
-            kind = "inherent"
+            raise ValidationError({"kind": ['Use "inherent" or "residual".']})
         data = heat_map(
             self.filter_queryset(self.get_queryset()), kind, criteria_current()
         )

@@ -431,3 +431,17 @@ def test_administrators_and_managers_do_not_accept_above_appetite(
     for person in (admin_user, manager):
         with pytest.raises(ValidationError, match="governance committee"):
             risk_accept(risk=risk, actor=person, rationale="Looks fine")
+
+
+def test_the_heat_map_api_counts_cells_and_refuses_unknown_kinds(risk_owner, api_for):
+    make_risk(risk_owner, inherent_likelihood=4, inherent_impact=2)
+    api = api_for(risk_owner)
+    body = api.get("/api/v1/risks/heatmap/", {"kind": "inherent"}).json()
+    cell = next(c for c in body["cells"] if (c["likelihood"], c["impact"]) == (4, 2))
+    assert body["total"] == 1 and cell == {
+        "likelihood": 4,
+        "impact": 2,
+        "count": 1,
+        "level": "medium",
+    }
+    assert api.get("/api/v1/risks/heatmap/", {"kind": "AAA"}).status_code == 400
