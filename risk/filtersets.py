@@ -7,8 +7,8 @@ from aims.filtersets import SearchFilterSet, StrictBooleanFilter
 from aims.permissions import visible_to
 from registry.models import AISystem
 
-from .choices import RiskLevel, RiskStatus, Treatment
-from .models import Risk
+from .choices import ActionStatus, RiskLevel, RiskStatus, Treatment
+from .models import Risk, TreatmentAction
 
 
 def _visible_systems(request):
@@ -55,3 +55,20 @@ class RiskFilterSet(SearchFilterSet):
         if value == "true":
             return queryset.filter(pk__in=overdue)
         return queryset.exclude(pk__in=overdue)
+
+
+def _visible_risks(request):
+    user = getattr(request, "user", None)
+    return visible_to(Risk.objects.all(), user, "view")
+
+
+class TreatmentActionFilterSet(django_filters.FilterSet):
+    risk = django_filters.ModelChoiceFilter(queryset=_visible_risks)
+    status = django_filters.ChoiceFilter(choices=ActionStatus.choices)
+    owner = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.filter(is_active=True)
+    )
+
+    class Meta:
+        model = TreatmentAction
+        fields = ["risk", "status", "owner"]

@@ -128,7 +128,7 @@ def risk_save(
     actor must be able to see the AI system the risk is about.
     """
     with attributed_to(actor), change_scope():
-        previous_owner = None
+        previous_owner, stored = None, None
         if risk.pk is not None:
             stored = Risk.objects.filter(pk=risk.pk).select_related("owner").first()
             if stored is None:
@@ -153,10 +153,21 @@ def risk_save(
             risk.next_review_date = timezone.localdate() + relativedelta(
                 months=risk.review_frequency
             )
+        _check_assessment_kept(risk)
+        withdrawn = stored is not None and _withdraw_acceptance_if_reassessed(
+            stored, risk
+        )
         _scores(risk)
         object_save(
             instance=risk, actor=actor, m2m=m2m, expected_version=expected_version
         )
+        if withdrawn:
+            record_event(
+                risk,
+                "risk.acceptance_withdrawn",
+                f"Acceptance by {stored.accepted_by} withdrawn: the scores or the treatment "
+                "changed after it; the risk is back to treated and needs a new acceptance.",
+            )
         if controls is not None:
             _set_controls(risk, controls)
         if risk.owner != previous_owner:
@@ -164,6 +175,47 @@ def risk_save(
                 revoke(previous_owner, risk)
             grant(risk.owner, risk)
     return risk
+
+
+ASSESSMENT_FIELDS = (
+    "inherent_likelihood",
+    "inherent_impact",
+    "residual_likelihood",
+    "residual_impact",
+    "treatment",
+)
+
+
+def _check_assessment_kept(risk: Risk) -> None:
+    """A risk past a lifecycle step keeps what that step needed (clear it by moving back)."""
+    if risk.status != RiskStatus.IDENTIFIED and risk.inherent_likelihood is None:
+        raise ValidationError(
+            {
+                "inherent_likelihood": "An assessed risk keeps its inherent likelihood and impact."
+            }
+        )
+    treated = risk.status in (RiskStatus.TREATED, RiskStatus.ACCEPTED)
+    if (
+        treated
+        and risk.treatment != Treatment.ACCEPT
+        and risk.residual_likelihood is None
+    ):
+        raise ValidationError(
+            {
+                "residual_likelihood": "A treated risk keeps its residual likelihood and impact."
+            }
+        )
+
+
+def _withdraw_acceptance_if_reassessed(stored: Risk, risk: Risk) -> bool:
+    """An acceptance covers the scores it saw: changing them reopens the decision."""
+    if stored.status != RiskStatus.ACCEPTED:
+        return False
+    if all(getattr(stored, name) == getattr(risk, name) for name in ASSESSMENT_FIELDS):
+        return False
+    risk.status = RiskStatus.TREATED
+    risk.accepted_by, risk.accepted_at, risk.acceptance_rationale = None, None, ""
+    return True
 
 
 def _set_controls(risk: Risk, control_ids: list[str]) -> None:
@@ -250,6 +302,8 @@ def risk_accept(*, risk: Risk, actor, rationale: str) -> Risk:
                 "treat it (or plan to accept it) first."
             }
         )
+    if risk.inherent_score is None:
+        raise ValidationError({"inherent_impact": "Assess the inherent risk first."})
     if risk.residual_level == "":
         if risk.treatment != Treatment.ACCEPT:
             raise ValidationError(

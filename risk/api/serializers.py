@@ -23,7 +23,9 @@ class AIObjectiveSerializer(serializers.ModelSerializer):
 
 class ScaleLevelSerializer(serializers.Serializer):
     label = serializers.CharField(max_length=60)
-    description = serializers.CharField(allow_blank=True, required=False, default="")
+    description = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=500
+    )
 
 
 class ThresholdsSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from aims.api.permissions import AimsObjectPermission
 from aims.api.viewsets import AimsModelViewSet
 from aims.permissions import visible_to
-from risk.filtersets import RiskFilterSet
+from risk.filtersets import RiskFilterSet, TreatmentActionFilterSet
 from risk.heatmap import heat_map
 from risk.models import AIObjective, Risk, RiskCriteria, RiskSource, TreatmentAction
 from risk.services import (
@@ -146,7 +146,7 @@ class TreatmentActionViewSet(AimsModelViewSet):
 
     queryset = TreatmentAction.objects.select_related("owner", "risk")
     serializer_class = TreatmentActionSerializer
-    filterset_fields = ["risk", "status", "owner"]
+    filterset_class = TreatmentActionFilterSet
     ordering_fields = ["due_date", "status"]
     ordering = ["due_date"]
 

@@ -17,6 +17,14 @@ def _check_scale(name: str, scale, errors: dict) -> None:
         if not isinstance(level, dict) or not str(level.get("label", "")).strip():
             errors[name] = f"Level {index} needs a label."
             return
+        if (
+            len(str(level["label"])) > 60
+            or len(str(level.get("description", ""))) > 500
+        ):
+            errors[name] = (
+                f"Level {index}: labels have at most 60 characters, descriptions 500."
+            )
+            return
 
 
 class RiskCriteria(AimsModel):
@@ -86,6 +94,12 @@ class RiskCriteria(AimsModel):
                 errors["level_thresholds"] = (
                     f"No score reaches {starts[-1]}; the highest is {self.max_score}."
                 )
+        if not isinstance(self.level_colours, dict) or set(self.level_colours) - set(
+            RiskLevel.values
+        ):
+            errors["level_colours"] = "Give colours only for: " + ", ".join(
+                RiskLevel.values
+            )
         if errors:
             raise ValidationError(errors)
 

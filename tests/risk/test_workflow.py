@@ -445,3 +445,93 @@ def test_the_heat_map_api_counts_cells_and_refuses_unknown_kinds(risk_owner, api
         "level": "medium",
     }
     assert api.get("/api/v1/risks/heatmap/", {"kind": "AAA"}).status_code == 400
+
+
+def test_changing_an_accepted_risks_scores_withdraws_the_acceptance(
+    risk_owner, api_for
+):
+    risk = _treated(risk_owner, inherent=(2, 2), residual=(1, 1))
+    risk_accept(risk=risk, actor=risk_owner, rationale="Low.")
+    response = api_for(risk_owner).patch(
+        f"/api/v1/risks/{risk.pk}/",
+        {
+            "inherent_likelihood": 5,
+            "inherent_impact": 5,
+            "residual_likelihood": 5,
+            "residual_impact": 5,
+        },
+        format="json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (
+        body["status"] == "treated"
+        and body["accepted_by"] is None
+        and body["residual_level"] == "critical"
+    )
+    assert ObjectChange.objects.filter(event="risk.acceptance_withdrawn").exists()
+    # Accepting again now needs the committee.
+    with pytest.raises(ValidationError, match="governance committee"):
+        risk_accept(
+            risk=Risk.objects.get(pk=risk.pk), actor=risk_owner, rationale="Still fine?"
+        )
+
+
+def test_a_planned_risk_cannot_lose_its_scores_and_then_be_accepted(
+    risk_owner, api_for
+):
+    risk = make_risk(
+        risk_owner,
+        inherent_likelihood=2,
+        inherent_impact=2,
+        treatment="accept",
+        treatment_rationale="Small.",
+    )
+    risk_transition(risk=risk, to_status="treatment_planned", actor=risk_owner)
+    api = api_for(risk_owner)
+    cleared = api.patch(
+        f"/api/v1/risks/{risk.pk}/",
+        {"inherent_likelihood": None, "inherent_impact": None},
+        format="json",
+    )
+    assert cleared.status_code == 400 and "inherent_likelihood" in cleared.json()
+    accepted = api.post(
+        f"/api/v1/risks/{risk.pk}/accept/",
+        {"rationale": "Small and retained."},
+        format="json",
+    )
+    assert accepted.status_code == 200
+    assert accepted.json()["residual_level"] == "low"  # the inherent level, retained
+
+
+def test_criteria_refuse_unknown_colour_keys_and_huge_descriptions(manager, api_for):
+    current = criteria_current()
+    payload = {
+        "name": "x",
+        "likelihood_scale": current.likelihood_scale,
+        "impact_scale": current.impact_scale,
+        "level_thresholds": current.level_thresholds,
+        "appetite": "medium",
+    }
+    api = api_for(manager)
+    colours = api.post(
+        "/api/v1/risk-criteria/",
+        {**payload, "level_colours": {"purple": "#aa00aa"}},
+        format="json",
+    )
+    assert colours.status_code == 400 and "level_colours" in colours.json()
+    long = [{"label": "L", "description": "x" * 600}] * 5
+    described = api.post(
+        "/api/v1/risk-criteria/", {**payload, "likelihood_scale": long}, format="json"
+    )
+    assert described.status_code == 400
+    assert criteria_current() == current
+
+
+def test_the_treatment_action_filter_does_not_reveal_hidden_risks(
+    risk_owner, alice, api_for
+):
+    hidden = make_risk(risk_owner, title="Not for Alice")
+    response = api_for(alice).get("/api/v1/treatment-actions/", {"risk": hidden.pk})
+    missing = api_for(alice).get("/api/v1/treatment-actions/", {"risk": 999999})
+    assert response.status_code == missing.status_code == 400
