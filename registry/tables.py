@@ -1,6 +1,8 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from aims.tables import OwnerOrderingMixin
+
 from .models import AISystem
 
 TIER_BADGES = {
@@ -12,7 +14,7 @@ TIER_BADGES = {
 }
 
 
-class AISystemTable(tables.Table):
+class AISystemTable(OwnerOrderingMixin, tables.Table):
     reference = tables.Column(linkify=True)
     name = tables.Column(linkify=True)
     owner = tables.Column()
@@ -51,9 +53,3 @@ class AISystemTable(tables.Table):
                 text,
             )
         return text
-
-    def order_owner(self, queryset, is_descending):
-        prefix = "-" if is_descending else ""
-        return queryset.order_by(
-            f"{prefix}owner__last_name", f"{prefix}owner__username"
-        ), True

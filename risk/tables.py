@@ -1,6 +1,8 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from aims.tables import OwnerOrderingMixin
+
 from .models import Risk
 
 
@@ -15,7 +17,7 @@ def level_badge(level: str, label: str, score, colour: str):
     )
 
 
-class RiskTable(tables.Table):
+class RiskTable(OwnerOrderingMixin, tables.Table):
     reference = tables.Column(linkify=True)
     title = tables.Column(linkify=True)
     ai_system = tables.Column(verbose_name="AI system", default="Organisation-wide")
@@ -66,9 +68,3 @@ class RiskTable(tables.Table):
                 value.isoformat(),
             )
         return value.isoformat()
-
-    def order_owner(self, queryset, is_descending):
-        prefix = "-" if is_descending else ""
-        return queryset.order_by(
-            f"{prefix}owner__last_name", f"{prefix}owner__username"
-        ), True

@@ -136,3 +136,12 @@ class AimsModelViewSet(viewsets.ModelViewSet):
             .order_by("-seq")
         )
         return Response(ObjectChangeSerializer(entries, many=True).data)
+
+
+class LookupViewSet(viewsets.ReadOnlyModelViewSet):
+    """Read-only library (reference data) restricted by the same rule as everything else."""
+
+    filter_backends = []
+
+    def get_queryset(self):
+        return visible_to(self.queryset.all(), self.request.user, "view")

@@ -1,13 +1,12 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from aims.api.viewsets import AimsModelViewSet
+from aims.api.viewsets import AimsModelViewSet, LookupViewSet
 from aims.models import Tag
-from aims.permissions import visible_to
 from registry.filtersets import AISystemFilterSet
 from registry.imports import ImportFileError, ai_system_import, read_csv
 from registry.models import AIRole, AISystem, DataCategory
@@ -115,25 +114,18 @@ class AISystemViewSet(AimsModelViewSet):
         )
 
 
-class _LookupViewSet(viewsets.ReadOnlyModelViewSet):
-    filter_backends = []
-
-    def get_queryset(self):
-        return visible_to(self.queryset.all(), self.request.user, "view")
-
-
-class AIRoleViewSet(_LookupViewSet):
+class AIRoleViewSet(LookupViewSet):
     """AI roles of ISO/IEC 42001 clause 4.1 (reference data)."""
 
     queryset = AIRole.objects.all()
     serializer_class = AIRoleSerializer
 
 
-class DataCategoryViewSet(_LookupViewSet):
+class DataCategoryViewSet(LookupViewSet):
     queryset = DataCategory.objects.all()
     serializer_class = DataCategorySerializer
 
 
-class TagViewSet(_LookupViewSet):
+class TagViewSet(LookupViewSet):
     queryset = Tag.objects.all()
     serializer_class = TagSerializer

@@ -6,7 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from aims.api.permissions import AimsObjectPermission
-from aims.api.viewsets import AimsModelViewSet
+from aims.api.viewsets import AimsModelViewSet, LookupViewSet
 from aims.permissions import visible_to
 from risk.filtersets import RiskFilterSet, TreatmentActionFilterSet
 from risk.heatmap import heat_map
@@ -179,18 +179,14 @@ class RiskCriteriaViewSet(
         serializer.instance = criteria_publish(actor=self.request.user, **data)
 
 
-class RiskSourceViewSet(viewsets.ReadOnlyModelViewSet):
+class RiskSourceViewSet(LookupViewSet):
     """Risk sources of ISO/IEC 42001 Annex C.3."""
 
     queryset = RiskSource.objects.all()
     serializer_class = RiskSourceSerializer
-    filter_backends = []
-
-    def get_queryset(self):
-        return visible_to(self.queryset.all(), self.request.user, "view")
 
 
-class AIObjectiveViewSet(RiskSourceViewSet):
+class AIObjectiveViewSet(LookupViewSet):
     """Organisational objectives for AI of ISO/IEC 42001 Annex C.2."""
 
     queryset = AIObjective.objects.all()
