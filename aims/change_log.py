@@ -36,10 +36,3 @@ def verify_chain() -> ChainReport:
             )
         expected_prev, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
     return ChainReport(checked, expected_prev)
-
-
-def chain_head() -> str:
-    return (
-        ObjectChange.objects.order_by("-seq").values_list("hash", flat=True).first()
-        or GENESIS_HASH
-    )
