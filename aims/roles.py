@@ -31,13 +31,21 @@ VIEWER = "Viewer"
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Administrators run the portal; risk decisions stay with the committee.
-    ADMINISTRATOR: ("*.*", "!risk.accept_above_appetite_risk", "auth.*", "authtoken.*"),
+    ADMINISTRATOR: (
+        "*.*",
+        "!risk.accept_above_appetite_risk",
+        "!controls.approve_soaversion",
+        "auth.*",
+        "authtoken.*",
+    ),
     GOVERNANCE_COMMITTEE: (
         "*.view_*",
         "registry.add_*",
         "registry.change_*",
         "registry.own_*",
         "risk.accept_above_appetite_risk",
+        "controls.approve_soaversion",
+        "controls.download_restricted_evidence",
         "aims.add_tag",
         "aims.change_tag",
     ),
@@ -48,8 +56,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "*.delete_*",
         "*.own_*",
         "!aims.*_user",
-        # Accepting above the appetite is the committee's decision, not the manager's.
+        # Accepting above the appetite and approving the SoA are the committee's
+        # decisions, not the manager's.
         "!risk.accept_above_appetite_risk",
+        "!controls.approve_soaversion",
     ),
     RISK_OWNER: (
         "registry.view_*",
@@ -59,6 +69,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "risk.add_risk",
         "risk.add_treatmentaction",
         "risk.own_risk",
+        # Risk owners often own the controls that treat their risks.
+        "controls.view_*",
+        "controls.own_soaentry",
+        "controls.own_evidence",
+        "controls.add_evidence",
     ),
     AI_SYSTEM_OWNER: (
         "registry.add_aisystem",
@@ -70,8 +85,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "risk.view_riskcriteria",
         "risk.view_risksource",
         "risk.view_aiobjective",
+        "controls.view_*",
+        "controls.own_soaentry",
+        "controls.own_evidence",
+        "controls.add_evidence",
     ),
-    AUDITOR: ("*.view_*",),
+    AUDITOR: ("*.view_*", "controls.download_restricted_evidence"),
     VIEWER: ("*.view_*", "!aims.view_objectchange", "!aims.view_user"),
 }
 

@@ -26,7 +26,7 @@ urlpatterns = [
     path("register/", include("registry.urls")),
     path("risks/", include("risk.urls")),
     path("impact/", pages.section, {"key": "impact"}, name="impact_index"),
-    path("controls/", pages.section, {"key": "controls"}, name="controls_index"),
+    path("controls/", include("controls.urls")),
     path("audits/", pages.section, {"key": "audit"}, name="audit_index"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("aims.api_urls")),

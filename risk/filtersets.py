@@ -33,6 +33,9 @@ class RiskFilterSet(SearchFilterSet):
     )
     status = django_filters.MultipleChoiceFilter(choices=RiskStatus.choices)
     treatment = django_filters.ChoiceFilter(choices=Treatment.choices)
+    control = django_filters.CharFilter(
+        field_name="controls__control_id", label="Control ID", distinct=True
+    )
     inherent_level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices)
     residual_level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices)
     inherent_likelihood = django_filters.NumberFilter(widget=forms.HiddenInput)

@@ -2,16 +2,20 @@ from django import forms
 
 from aims.forms import AimsModelForm, DateInput
 from aims.permissions import users_with, visible_to
-from aims.reference import reference_data
 from registry.models import AISystem
 
 from .choices import AffectedParty, RiskLevel
 from .models import Risk, RiskCriteria, TreatmentAction
 
 
-def annex_a_choices() -> list[tuple[str, str]]:
-    controls = reference_data()["iso42001_annex_a"]["controls"]
-    return [(c["id"], f"{c['id']} {c['title']}") for c in controls]
+def control_choices() -> list[tuple[str, str]]:
+    """Annex A and the organisation's own controls, in library order."""
+    from controls.models import Control
+
+    return [
+        (control_id, f"{control_id} {title}")
+        for control_id, title in Control.objects.values_list("control_id", "title")
+    ]
 
 
 def _scale_choices(scale) -> list:
@@ -28,8 +32,8 @@ class RiskForm(AimsModelForm):
         required=False,
     )
     controls = forms.MultipleChoiceField(
-        label="Annex A controls relied on",
-        choices=annex_a_choices,
+        label="Controls relied on",
+        choices=control_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="The controls this risk's treatment relies on.",

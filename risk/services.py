@@ -219,7 +219,18 @@ def _withdraw_acceptance_if_reassessed(stored: Risk, risk: Risk) -> bool:
 
 
 def _set_controls(risk: Risk, control_ids: list[str]) -> None:
+    from controls.models import Control
+
     wanted = set(control_ids)
+    unknown = wanted - set(
+        Control.objects.filter(control_id__in=wanted).values_list(
+            "control_id", flat=True
+        )
+    )
+    if unknown:
+        raise ValidationError(
+            {"controls": "Unknown control IDs: " + ", ".join(sorted(unknown))}
+        )
     current = set(risk.controls.values_list("control_id", flat=True))
     # RiskControl rows are not change-logged on their own: the risk's entry shows the
     # list before and after (Risk.serialize), written when this scope ends.

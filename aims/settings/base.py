@@ -163,8 +163,32 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or DATA_DIR / "media")
+# Evidence files and evidence packs go through the "default" storage: the local
+# filesystem, or an S3-compatible bucket when several web/worker hosts share the files.
+AIMS_S3_BUCKET = env("AIMS_S3_BUCKET")
+if AIMS_S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AIMS_S3_BUCKET,
+            "endpoint_url": env("AIMS_S3_ENDPOINT_URL") or None,
+            "region_name": env("AIMS_S3_REGION") or None,
+            "access_key": env("AIMS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": envsecret("AIMS_S3_SECRET_ACCESS_KEY") or None,
+            "location": env("AIMS_S3_PREFIX", ""),
+            # Private objects, never overwritten; downloads go through the portal.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -175,6 +199,12 @@ STORAGES = {
 }
 AIMS_MAX_IMPORT_BYTES = envint("AIMS_MAX_IMPORT_BYTES", 2 * 1024 * 1024)
 AIMS_MAX_IMPORT_ROWS = envint("AIMS_MAX_IMPORT_ROWS", 5000)
+AIMS_MAX_EVIDENCE_BYTES = envint("AIMS_MAX_EVIDENCE_BYTES", 25 * 1024 * 1024)
+# Evidence whose "valid until" is this close shows as expiring.
+AIMS_EVIDENCE_EXPIRY_WARNING_DAYS = envint("AIMS_EVIDENCE_EXPIRY_WARNING_DAYS", 30)
+# Uploads above this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Cache: Redis when configured, so every web process shares it.
 

@@ -82,10 +82,6 @@ SECTIONS = {
         "Impact",
         "AI system impact assessments and EU AI Act classification (6.1.4, 8.4, A.5).",
     ),
-    "controls": (
-        "Controls & SoA",
-        "Annex A controls, Statement of Applicability and evidence (6.1.3, 7.5).",
-    ),
     "audit": (
         "Audits & Reviews",
         "Internal audits, nonconformities, corrective actions and management reviews (9.2, 9.3, 10).",

@@ -5,7 +5,6 @@ from aims.api.serializers import AimsModelSerializer, UserBriefSerializer
 from registry.api.serializers import AISystemBriefSerializer
 from registry.models import AISystem
 from risk.choices import AffectedParty, RiskLevel, RiskStatus
-from risk.forms import annex_a_choices
 from risk.models import AIObjective, Risk, RiskCriteria, RiskSource, TreatmentAction
 
 
@@ -131,9 +130,9 @@ class RiskSerializer(AimsModelSerializer):
     )
     owner_detail = UserBriefSerializer(source="owner", read_only=True)
     controls = ControlIdsField(
-        child=serializers.ChoiceField(choices=annex_a_choices()),
+        child=serializers.CharField(max_length=20),
         required=False,
-        help_text="Annex A control ids the treatment relies on.",
+        help_text="IDs of the controls (Annex A or your own, see /api/v1/controls/) the treatment relies on.",
     )
     criteria = serializers.IntegerField(
         source="criteria.number", read_only=True, help_text="Criteria version."

@@ -203,19 +203,25 @@ class Risk(AimsModel):
 class RiskControl(models.Model):
     """An Annex A (or custom) control a risk's treatment relies on.
 
-    Stored by control id until the controls app exists; it will add a foreign key to its
-    Control model and fill it from ``control_id``, so no link is lost.
+    Keyed by the control's ID (``control_id`` holds e.g. "A.6.2.4"), which never changes.
+    There is no database constraint: the column predates the control library, whose
+    rows are loaded after migrating; the services only ever link existing controls.
     """
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="controls")
-    control_id = models.CharField(max_length=20)
+    control = models.ForeignKey(
+        "controls.Control",
+        to_field="control_id",
+        db_column="control_id",
+        db_constraint=False,
+        on_delete=models.PROTECT,
+        related_name="risk_links",
+    )
 
     class Meta:
         ordering = ["control_id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["risk", "control_id"], name="riskcontrol_unique"
-            )
+            models.UniqueConstraint(fields=["risk", "control"], name="riskcontrol_unique")
         ]
 
     def __str__(self):

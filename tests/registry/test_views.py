@@ -334,7 +334,7 @@ def test_the_navigation_shows_the_whole_portal_without_broken_links(viewer, clie
         ("Register", "registry:aisystem_list"),
         ("Risks", "risk:risk_list"),
         ("Impact", "impact_index"),
-        ("Controls &amp; SoA", "controls_index"),
+        ("Controls &amp; SoA", "controls:soa"),
         ("Audits &amp; Reviews", "audit_index"),
     ]:
         assert label in home

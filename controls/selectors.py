@@ -1,0 +1,170 @@
+"""Reads that several pages and the API share: SoA rows with their counts, coverage."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from risk.models import RiskControl
+
+from .choices import CheckResult, Framework, ImplementationStatus
+from .models import ControlCheck, Evidence, Requirement, SoAEntry
+
+
+def soa_rows(version, today: datetime.date | None = None):
+    """The rows of one SoA version, each with its counts, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    evidence = Evidence.objects.filter(controls=OuterRef("control_id"))
+    latest_check = ControlCheck.objects.filter(control=OuterRef("control_id")).order_by(
+        "-checked_on", "-pk"
+    )
+    return (
+        SoAEntry.objects.filter(version=version)
+        .select_related("control__domain", "owner", "version")
+        .annotate(
+            risk_count=Coalesce(
+                Subquery(
+                    RiskControl.objects.filter(
+                        control_id=OuterRef("control__control_id")
+                    )
+                    .order_by()
+                    .values("control_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            evidence_count=Coalesce(
+                Subquery(
+                    evidence.order_by()
+                    .values("controls")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            current_evidence_count=Coalesce(
+                Subquery(
+                    evidence.filter(
+                        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+                    )
+                    .order_by()
+                    .values("controls")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            last_check_result=Subquery(latest_check.values("result")[:1]),
+            last_checked_on=Subquery(latest_check.values("checked_on")[:1]),
+        )
+        .order_by("control__position", "control__control_id")
+    )
+
+
+def filter_failing(queryset):
+    return queryset.filter(
+        last_check_result__in=[CheckResult.FAIL, CheckResult.PARTIAL]
+    )
+
+
+def has_evidence_condition():
+    return Exists(Evidence.objects.filter(controls=OuterRef("control_id")))
+
+
+# Crosswalk coverage: "test once, satisfy many"
+
+COVERED, PARTIAL, NOT_COVERED = "covered", "partial", "not_covered"
+COVERAGE_LABELS = {
+    COVERED: "Covered",
+    PARTIAL: "Partly covered",
+    NOT_COVERED: "Not covered",
+}
+
+
+@dataclass
+class ControlState:
+    entry: SoAEntry
+    evidenced: bool
+
+    @property
+    def satisfied(self) -> bool:
+        """Applicable, implemented, and backed by current evidence."""
+        return (
+            self.entry.applicable is True
+            and self.entry.implementation_status == ImplementationStatus.IMPLEMENTED
+            and self.evidenced
+        )
+
+    @property
+    def in_progress(self) -> bool:
+        return self.entry.applicable is True and (
+            self.entry.implementation_status
+            in (ImplementationStatus.PARTIAL, ImplementationStatus.IMPLEMENTED)
+        )
+
+
+@dataclass
+class RequirementCoverage:
+    requirement: Requirement
+    links: list = field(default_factory=list)  # (CrosswalkLink, ControlState | None)
+
+    @property
+    def status(self) -> str:
+        states = [state for _, state in self.links if state is not None]
+        if not self.links:
+            return NOT_COVERED
+        if (
+            states
+            and all(s.satisfied for s in states)
+            and len(states) == len(self.links)
+        ):
+            return COVERED
+        if any(s.satisfied or s.in_progress for s in states):
+            return PARTIAL
+        return NOT_COVERED
+
+    @property
+    def status_label(self) -> str:
+        return COVERAGE_LABELS[self.status]
+
+
+def coverage(version, framework: str, today=None) -> list[RequirementCoverage]:
+    """Each requirement of ``framework`` with the state of the controls mapped to it.
+
+    Covered: every mapped control is applicable, implemented and has current evidence.
+    Partly: at least one mapped control is at least partly implemented. Not covered:
+    nothing mapped, or nothing implemented.
+    """
+    rows = {row.control_id: row for row in soa_rows(version, today)}
+    requirements = Requirement.objects.filter(framework=framework).prefetch_related(
+        "links__control"
+    )
+    result = []
+    for requirement in requirements:
+        item = RequirementCoverage(requirement)
+        for link in requirement.links.all():
+            row = rows.get(link.control_id)
+            state = (
+                ControlState(row, row.current_evidence_count > 0)
+                if row is not None
+                else None
+            )
+            item.links.append((link, state))
+        result.append(item)
+    return result
+
+
+def coverage_summary(items: list[RequirementCoverage]) -> dict[str, int]:
+    summary = {COVERED: 0, PARTIAL: 0, NOT_COVERED: 0}
+    for item in items:
+        summary[item.status] += 1
+    return summary
+
+
+FRAMEWORKS = [(value, label) for value, label in Framework.choices]
