@@ -5,6 +5,16 @@ from rest_framework.routers import DefaultRouter
 
 from aims.api import views
 from aims.views.errors import not_found
+from controls.api.views import (
+    ControlCheckViewSet,
+    ControlDomainViewSet,
+    ControlViewSet,
+    CoverageViewSet,
+    EvidenceViewSet,
+    RequirementViewSet,
+    SoAEntryViewSet,
+    SoAVersionViewSet,
+)
 from registry.api.views import (
     AIRoleViewSet,
     AISystemViewSet,
@@ -29,6 +39,14 @@ router.register("treatment-actions", TreatmentActionViewSet)
 router.register("risk-criteria", RiskCriteriaViewSet)
 router.register("risk-sources", RiskSourceViewSet)
 router.register("ai-objectives", AIObjectiveViewSet)
+router.register("controls", ControlViewSet)
+router.register("control-domains", ControlDomainViewSet)
+router.register("requirements", RequirementViewSet)
+router.register("soa-versions", SoAVersionViewSet)
+router.register("soa-entries", SoAEntryViewSet)
+router.register("evidence", EvidenceViewSet)
+router.register("control-checks", ControlCheckViewSet)
+router.register("crosswalk-coverage", CoverageViewSet, basename="crosswalk-coverage")
 router.register("change-log", views.ObjectChangeViewSet)
 router.register("users", views.UserViewSet)
 router.register("roles", views.RoleViewSet)

@@ -8,21 +8,21 @@ def _applicable(entry) -> str:
 
 
 def _risks(entry) -> list[str]:
-    if not entry.version.is_draft:
+    if not entry.soa.is_draft:
         return entry.risk_snapshot
     return sorted(link.risk.reference for link in entry.control.risk_links.all())
 
 
 def _evidence(entry) -> list[str]:
-    if not entry.version.is_draft:
+    if not entry.soa.is_draft:
         return entry.evidence_snapshot
     return sorted(e.reference for e in entry.control.evidence.all())
 
 
 soa_exporter = Exporter(
     [
-        Column("SoA version", lambda e: e.version.number),
-        Column("SoA status", lambda e: e.version.get_status_display()),
+        Column("SoA version", lambda e: e.soa.number),
+        Column("SoA status", lambda e: e.soa.get_status_display()),
         Column("Domain", lambda e: str(e.control.domain)),
         Column("Control ID", lambda e: e.control.control_id),
         Column("Control", lambda e: e.control.title),

@@ -33,6 +33,9 @@ class ControlForm(AimsModelForm):
         else:
             self.fields["control_id"].disabled = True
 
+    def clean_control_id(self):
+        return (self.cleaned_data.get("control_id") or "").strip().upper()
+
 
 class SoAEntryForm(AimsModelForm):
     applicable = forms.TypedChoiceField(
@@ -85,6 +88,13 @@ class SoAEntryForm(AimsModelForm):
 
 
 class EvidenceForm(AimsModelForm):
+    url = forms.URLField(
+        label="Link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="For evidence kept elsewhere (a ticket, a wiki page, a repository).",
+    )
     file = forms.FileField(
         required=False,
         help_text="PDF, images, office documents or UTF-8 text. A new file adds a "

@@ -15,14 +15,17 @@ from .models import ControlCheck, Evidence, Requirement, SoAEntry
 
 def soa_rows(version, today: datetime.date | None = None):
     """The rows of one SoA version, each with its counts, in a fixed number of queries."""
+    return annotate_rows(SoAEntry.objects.filter(soa=version), today)
+
+
+def annotate_rows(queryset, today: datetime.date | None = None):
     today = today or timezone.localdate()
     evidence = Evidence.objects.filter(controls=OuterRef("control_id"))
     latest_check = ControlCheck.objects.filter(control=OuterRef("control_id")).order_by(
         "-checked_on", "-pk"
     )
     return (
-        SoAEntry.objects.filter(version=version)
-        .select_related("control__domain", "owner", "version")
+        queryset.select_related("control__domain", "owner", "soa")
         .annotate(
             risk_count=Coalesce(
                 Subquery(

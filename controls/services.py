@@ -10,7 +10,7 @@ from django.utils import timezone
 from aims.context import attributed_to
 from aims.history import change_scope, record_event
 from aims.models import ReferenceCounter
-from aims.permissions import can, grant, revoke
+from aims.permissions import can, grant, revoke, visible_to
 from aims.services import object_save
 
 from .choices import ControlSource, EvidenceKind, SoAStatus
@@ -74,7 +74,7 @@ def control_save(*, control: Control, actor, expected_version=None) -> Control:
         object_save(instance=control, actor=actor, expected_version=expected_version)
         draft = SoAVersion.objects.filter(status=SoAStatus.DRAFT).first()
         if creating and draft is not None:
-            object_save(instance=SoAEntry(version=draft, control=control), actor=actor)
+            object_save(instance=SoAEntry(soa=draft, control=control), actor=actor)
     return control
 
 
@@ -96,7 +96,7 @@ def soa_current() -> SoAVersion:
     with transaction.atomic(), attributed_to(None), change_scope():
         version = object_save(instance=SoAVersion(number=1), actor=None)
         for control in Control.objects.all():
-            object_save(instance=SoAEntry(version=version, control=control), actor=None)
+            object_save(instance=SoAEntry(soa=version, control=control), actor=None)
     return version
 
 
@@ -104,15 +104,13 @@ def soa_entry_save(*, entry: SoAEntry, actor, expected_version=None) -> SoAEntry
     """Save a row of the draft. The control owner gets view/change on their rows."""
     with attributed_to(actor), change_scope():
         stored = (
-            SoAEntry.objects.select_related("version", "owner")
-            .filter(pk=entry.pk)
-            .first()
+            SoAEntry.objects.select_related("soa", "owner").filter(pk=entry.pk).first()
         )
         if stored is None:
             raise ValidationError("This SoA row no longer exists.")
-        if not stored.version.is_draft:
+        if not stored.soa.is_draft:
             raise FrozenVersion(
-                f"SoA version {stored.version.number} is approved and frozen; "
+                f"SoA version {stored.soa.number} is approved and frozen; "
                 "start a new draft to change it."
             )
         if entry.applicable is None:
@@ -202,7 +200,7 @@ def soa_new_draft(*, actor, summary: str = "") -> SoAVersion:
             {e.control_id: e for e in base.entries.all()} if base is not None else {}
         )
         for control in Control.objects.all():
-            entry = SoAEntry(version=draft, control=control)
+            entry = SoAEntry(soa=draft, control=control)
             old = previous.get(control.pk)
             if old is not None:
                 for field in ENTRY_FIELDS:
@@ -313,6 +311,8 @@ def evidence_save(
                 raise ValidationError(
                     {"file": "Upload a file or give a link to the evidence."}
                 )
+        if evidence.pk is not None and m2m:
+            m2m = _keep_hidden_links(evidence, m2m, actor)
         object_save(
             instance=evidence, actor=actor, m2m=m2m, expected_version=expected_version
         )
@@ -323,6 +323,21 @@ def evidence_save(
                 revoke(type(evidence.owner).objects.get(pk=previous_owner), evidence)
             grant(evidence.owner, evidence)
     return evidence
+
+
+def _keep_hidden_links(evidence: Evidence, m2m: dict, actor) -> dict:
+    """An editor sees only the risks and systems they may view; links to the others
+    stay as they are instead of being dropped by the edit."""
+    from registry.models import AISystem
+    from risk.models import Risk
+
+    m2m = dict(m2m)
+    for name, model in (("risks", Risk), ("ai_systems", AISystem)):
+        if name in m2m:
+            visible = visible_to(model.objects.all(), actor).values("pk")
+            hidden = getattr(evidence, name).exclude(pk__in=visible)
+            m2m[name] = list(m2m[name]) + list(hidden)
+    return m2m
 
 
 def evidence_add_file(*, evidence: Evidence, upload, actor) -> EvidenceFile:
@@ -378,14 +393,14 @@ def may_record_check(user, control: Control) -> bool:
     if can(user, "add", ControlCheck):
         return True
     return SoAEntry.objects.filter(
-        control=control, owner=user, version__status=SoAStatus.DRAFT
+        control=control, owner=user, soa__status=SoAStatus.DRAFT
     ).exists() or (
         not SoAVersion.objects.filter(status=SoAStatus.DRAFT).exists()
         and SoAEntry.objects.filter(
-            control=control, owner=user, version=soa_current()
+            control=control, owner=user, soa=soa_current()
         ).exists()
     )
 
 
 def may_edit_entry(user, entry: SoAEntry) -> bool:
-    return entry.version.is_draft and can(user, "change", entry)
+    return entry.soa.is_draft and can(user, "change", entry)

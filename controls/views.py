@@ -68,8 +68,8 @@ class ControlDetailView(generic.ObjectDetailView):
         user = self.request.user
         current = soa_current()
         entry = (
-            SoAEntry.objects.filter(version=current, control=control)
-            .select_related("owner", "version")
+            SoAEntry.objects.filter(soa=current, control=control)
+            .select_related("owner", "soa")
             .first()
         )
         evidence = visible_to(control.evidence.select_related("owner"), user)
@@ -134,7 +134,7 @@ class ControlDeleteView(generic.ObjectDeleteView):
 
     def delete(self, obj):
         # Its rows in the draft go with it; rows in approved versions protect it.
-        for entry in obj.soa_entries.filter(version__status=SoAStatus.DRAFT):
+        for entry in obj.soa_entries.filter(soa__status=SoAStatus.DRAFT):
             object_delete(instance=entry, actor=self.request.user)
         object_delete(instance=obj, actor=self.request.user)
 
@@ -186,9 +186,9 @@ def _editable_entry_ids(user, version) -> set[int]:
     if not version.is_draft:
         return set()
     return set(
-        visible_to(
-            SoAEntry.objects.filter(version=version), user, "change"
-        ).values_list("pk", flat=True)
+        visible_to(SoAEntry.objects.filter(soa=version), user, "change").values_list(
+            "pk", flat=True
+        )
     )
 
 
@@ -208,15 +208,15 @@ def _totals(rows) -> dict:
 
 
 class SoAEntryEditView(generic.ObjectEditView):
-    queryset = SoAEntry.objects.select_related("control", "version")
+    queryset = SoAEntry.objects.select_related("control", "soa")
     form_class = SoAEntryForm
     template_name = "controls/soaentry_edit.html"
 
     def get_object(self, **kwargs):
         entry = super().get_object(**kwargs)
-        if not entry.version.is_draft:
+        if not entry.soa.is_draft:
             raise PermissionDenied(
-                f"SoA version {entry.version.number} is approved and frozen; start a "
+                f"SoA version {entry.soa.number} is approved and frozen; start a "
                 "new draft to change it."
             )
         return entry

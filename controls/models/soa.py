@@ -67,8 +67,13 @@ class SoAVersion(AimsModel):
 class SoAEntry(AimsModel):
     """One control's row in one SoA version."""
 
-    version = models.ForeignKey(
-        SoAVersion, on_delete=models.CASCADE, related_name="entries", editable=False
+    # Not "version": that is every record's edit counter (AimsModel).
+    soa = models.ForeignKey(
+        SoAVersion,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        editable=False,
+        verbose_name="SoA version",
     )
     control = models.ForeignKey(
         Control, on_delete=models.PROTECT, related_name="soa_entries", editable=False
@@ -114,19 +119,17 @@ class SoAEntry(AimsModel):
         verbose_name_plural = "SoA entries"
         permissions = [("own_soaentry", "Can be the owner of controls")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["version", "control"], name="soaentry_unique"
-            )
+            models.UniqueConstraint(fields=["soa", "control"], name="soaentry_unique")
         ]
 
     def __str__(self):
-        return f"{self.control.control_id} in SoA v{self.version.number}"
+        return f"{self.control.control_id} in SoA v{self.soa.number}"
 
     def get_absolute_url(self):
         return reverse("controls:control_detail", args=[self.control_id])
 
     def change_log_parent(self):
-        return self.version
+        return self.soa
 
     @property
     def test_frequency(self) -> int:
