@@ -272,12 +272,12 @@ class EvidenceSerializer(AimsModelSerializer):
         if request is not None:
             from aims.permissions import visible_to
 
-            data["risks"] = [
-                r.reference for r in visible_to(instance.risks.all(), request.user)
-            ]
-            data["ai_systems"] = [
-                s.reference for s in visible_to(instance.ai_systems.all(), request.user)
-            ]
+            # Only the links the caller may see (prefetched by the viewset).
+            for name in ("risks", "ai_systems"):
+                visible = getattr(instance, f"visible_{name}", None)
+                if visible is None:
+                    visible = visible_to(getattr(instance, name).all(), request.user)
+                data[name] = [item.reference for item in visible]
         return data
 
     def build_instance(self):

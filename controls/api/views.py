@@ -11,6 +11,8 @@ from aims import exports
 from aims.api.permissions import AimsObjectPermission
 from aims.api.viewsets import AimsModelViewSet, LookupViewSet
 from aims.permissions import can, visible_to
+from registry.models import AISystem
+from risk.models import Risk
 
 from ..exports import soa_exporter
 from ..filtersets import (
@@ -262,6 +264,27 @@ class EvidenceViewSet(AimsModelViewSet):
     default_owner_field = "owner"
     add_actions = ("create",)
     object_actions = {"upload": "change", "download": "view"}
+
+    def get_queryset(self):
+        user = self.request.user
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                "risks",
+                "ai_systems",
+                Prefetch(
+                    "risks",
+                    queryset=visible_to(Risk.objects.all(), user),
+                    to_attr="visible_risks",
+                ),
+                Prefetch(
+                    "ai_systems",
+                    queryset=visible_to(AISystem.objects.all(), user),
+                    to_attr="visible_ai_systems",
+                ),
+            )
+        )
 
     def perform_create(self, serializer):
         self._upload = serializer.validated_data.get("file")
