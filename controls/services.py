@@ -393,13 +393,8 @@ def may_record_check(user, control: Control) -> bool:
     if can(user, "add", ControlCheck):
         return True
     return SoAEntry.objects.filter(
-        control=control, owner=user, soa__status=SoAStatus.DRAFT
-    ).exists() or (
-        not SoAVersion.objects.filter(status=SoAStatus.DRAFT).exists()
-        and SoAEntry.objects.filter(
-            control=control, owner=user, soa=soa_current()
-        ).exists()
-    )
+        control=control, owner=user, soa=soa_current()
+    ).exists()
 
 
 def may_edit_entry(user, entry: SoAEntry) -> bool:

@@ -57,7 +57,7 @@ class RiskListView(generic.ObjectListView):
 class RiskDetailView(generic.ObjectDetailView):
     queryset = Risk.objects.select_related(
         "ai_system", "owner", "criteria", "risk_source", "accepted_by"
-    ).prefetch_related("objectives", "controls")
+    ).prefetch_related("objectives", "controls__control")
     fieldsets = RISK_FIELDSETS
 
     def get_extra_context(self, risk):

@@ -149,6 +149,21 @@ class RiskSerializer(AimsModelSerializer):
     actions = TreatmentActionSerializer(many=True, read_only=True)
     web_url = serializers.CharField(source="get_absolute_url", read_only=True)
 
+    def validate_controls(self, value):
+        from controls.models import Control
+
+        known = set(
+            Control.objects.filter(control_id__in=value).values_list(
+                "control_id", flat=True
+            )
+        )
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise serializers.ValidationError(
+                "Unknown control IDs: " + ", ".join(unknown)
+            )
+        return value
+
     class Meta:
         model = Risk
         fields = [

@@ -221,7 +221,9 @@ class RiskControl(models.Model):
     class Meta:
         ordering = ["control_id"]
         constraints = [
-            models.UniqueConstraint(fields=["risk", "control"], name="riskcontrol_unique")
+            models.UniqueConstraint(
+                fields=["risk", "control"], name="riskcontrol_unique"
+            )
         ]
 
     def __str__(self):
