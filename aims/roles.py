@@ -12,13 +12,19 @@ from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 GOVERNANCE_APPS = ("aims", "registry", "risk", "impact", "controls", "audit")
-ACCOUNT_APPS = ("auth", "authtoken")
+# Apps outside governance whose permissions a role names explicitly: users, tokens and
+# the beat schedule (django-celery-beat's periodic tasks, edited in the admin site).
+ACCOUNT_APPS = ("auth", "authtoken", "django_celery_beat")
 
 # Nobody may write the change log through the permission system, not even administrators.
+# Notifications are written by the reminder run only.
 NEVER_GRANTED = (
     "aims.add_objectchange",
     "aims.change_objectchange",
     "aims.delete_objectchange",
+    "aims.add_notification",
+    "aims.change_notification",
+    "aims.delete_notification",
 )
 
 ADMINISTRATOR = "Administrator"
@@ -31,13 +37,22 @@ VIEWER = "Viewer"
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Administrators run the portal; risk decisions stay with the committee.
-    ADMINISTRATOR: ("*.*", "!risk.accept_above_appetite_risk", "auth.*", "authtoken.*"),
+    ADMINISTRATOR: (
+        "*.*",
+        "!risk.accept_above_appetite_risk",
+        "!aims.receive_escalated_notification",
+        "auth.*",
+        "authtoken.*",
+        "django_celery_beat.*",
+    ),
     GOVERNANCE_COMMITTEE: (
         "*.view_*",
         "registry.add_*",
         "registry.change_*",
         "registry.own_*",
         "risk.accept_above_appetite_risk",
+        # Overdue items reach the committee at the last step of the escalation ladder.
+        "aims.receive_escalated_notification",
         "aims.add_tag",
         "aims.change_tag",
     ),
