@@ -84,6 +84,12 @@ class ObjectChangeFilterSet(SearchFilterSet):
         )
 
 
+def _reminder_source_choices():
+    from .reminders import registered_sources
+
+    return [(source.key, source.label) for source in registered_sources()]
+
+
 class NotificationFilterSet(SearchFilterSet):
     """The caller's notifications: unread only, by kind, by source."""
 
@@ -91,7 +97,7 @@ class NotificationFilterSet(SearchFilterSet):
     unread = StrictBooleanFilter(method="filter_unread", label="Unread")
     kind = django_filters.ChoiceFilter(choices=Notification.Kind.choices)
     escalated = StrictBooleanFilter(method="filter_escalated", label="Escalated")
-    source = django_filters.CharFilter(help_text="Reminder source key")
+    source = django_filters.ChoiceFilter(choices=_reminder_source_choices)
 
     class Meta:
         model = Notification

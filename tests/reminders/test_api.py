@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 
 from aims import accounts
 from aims.models import Notification, NotificationPreference, ObjectChange
+from tests.factories import make_risk
 
-from .conftest import run, set_contact, system_due
+from .conftest import days, run, set_contact, system_due
 
 NOTIFICATIONS = "/api/v1/notifications/"
 PREFERENCES = "/api/v1/me/notification-preferences/"
@@ -195,3 +196,20 @@ def test_the_api_list_runs_the_same_queries_for_4_and_60_notifications(
     with django_assert_max_num_queries(small):
         response = api.get(NOTIFICATIONS, {"page_size": 100})
     assert response.json()["count"] == 60
+
+
+def test_notifications_filter_by_source_and_an_unknown_source_is_a_400(
+    risk_owner, api_for
+):
+    make_risk(risk_owner, title="Drift", next_review_date=days(-1))
+    system_due(risk_owner, 2)
+    run()
+    api = api_for(risk_owner)
+
+    assert api.get(NOTIFICATIONS, {"source": "risk.risk_review"}).json()["count"] == 1
+    systems = api.get(NOTIFICATIONS, {"source": "registry.aisystem_review"}).json()
+    assert [row["title"] for row in systems["results"]] == [
+        "Review AIS-0001 System due in 2"
+    ]
+    response = api.get(NOTIFICATIONS, {"source": "nonsense"})
+    assert response.status_code == 400 and "source" in response.json()
