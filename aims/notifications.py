@@ -48,7 +48,8 @@ class RunReport:
     items: int = 0
     notified: int = 0
     emailed: int = 0
-    failed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # usernames whose e-mail failed
+    failed_sources: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -57,6 +58,7 @@ class RunReport:
             "notified": self.notified,
             "emailed": self.emailed,
             "failed": self.failed,
+            "failed_sources": self.failed_sources,
         }
 
 
@@ -67,15 +69,21 @@ def reminders_send(*, today: datetime.date | None = None) -> RunReport:
     and overdue ones escalate to top management (5.1) instead of going unnoticed.
     """
     today = today or timezone.localdate()
-    plan = reminder_plan(today)
-    report = RunReport(date=today, items=len(plan))
+    report = RunReport(date=today)
+    plan = reminder_plan(today, failed_sources=report.failed_sources)
+    report.items = len(plan)
     report.notified = _notifications_record(plan, today)
     current = {(r.source.key, r.object_id, r.item.due_date) for r in plan}
     for user in User.objects.filter(
-        notifications__email_status=Notification.EmailStatus.PENDING
+        is_active=True, notifications__email_status=Notification.EmailStatus.PENDING
     ).distinct():
         try:
-            if _digest_send(user=user, today=today, current=current):
+            if _digest_send(
+                user=user,
+                today=today,
+                current=current,
+                unknown=set(report.failed_sources),
+            ):
                 report.emailed += 1
         except Exception:  # noqa: BLE001 - one bad address must not stop the others
             logger.exception("Reminder digest to %s failed; retried next run", user)
@@ -115,8 +123,14 @@ def _notifications_record(plan: list[Reminder], today: datetime.date) -> int:
     return written_today.count() - before
 
 
-def _digest_send(*, user: User, today: datetime.date, current: set) -> bool:
-    """E-mail ``user`` their pending notifications, if their digest is due today."""
+def _digest_send(
+    *, user: User, today: datetime.date, current: set, unknown: set
+) -> bool:
+    """E-mail ``user`` their pending notifications, if their digest is due today.
+
+    ``current`` holds the (source, object, due date) keys due today; a pending row not
+    among them was dealt with meanwhile, unless its source failed today (``unknown``).
+    """
     weekly = (
         notification_preference_for(user).digest_frequency
         == NotificationPreference.Frequency.WEEKLY
@@ -130,7 +144,10 @@ def _digest_send(*, user: User, today: datetime.date, current: set) -> bool:
         )
         # Dealt with since (reviewed, completed, rescheduled): not worth an e-mail.
         stale = [
-            n for n in pending if (n.source, n.object_id, n.due_date) not in current
+            n
+            for n in pending
+            if n.source not in unknown
+            and (n.source, n.object_id, n.due_date) not in current
         ]
         _mark(stale, Notification.EmailStatus.OBSOLETE)
         due = [n for n in pending if n not in stale and (digest_day or n.urgent)]

@@ -32,12 +32,13 @@ monitoring of AI systems).
 """
 
 import datetime
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
@@ -56,6 +57,8 @@ __all__ = [
     "reminder_plan",
     "unregister",
 ]
+
+logger = logging.getLogger(__name__)
 
 # Registry
 
@@ -234,15 +237,30 @@ class Reminder:
         return f"{text}."
 
 
-def reminder_plan(today: datetime.date) -> list[Reminder]:
+def reminder_plan(
+    today: datetime.date, failed_sources: list[str] | None = None
+) -> list[Reminder]:
     """Every item on the ladder today, with its recipients. Queries: one per source,
-    plus one for escalation contacts and one for the committee when needed."""
+    plus one for escalation contacts and one for the committee when needed.
+
+    A source that raises is logged and skipped (its key appended to ``failed_sources``)
+    so one broken plug-in does not silence every other reminder.
+    """
     lead_days = settings.AIMS_REMINDER_LEAD_DAYS
     escalation_days = settings.AIMS_ESCALATION_DAYS
     until = today + datetime.timedelta(days=max(lead_days, default=0))
     plan = []
     for source in registered_sources():
-        for item in source.items(until):
+        try:
+            # A savepoint, so a failed query leaves the caller's transaction usable.
+            with transaction.atomic():
+                items = list(source.items(until))
+        except Exception:  # noqa: BLE001 - any plug-in error
+            logger.exception("Reminder source %s failed; skipped", source.key)
+            if failed_sources is not None:
+                failed_sources.append(source.key)
+            continue
+        for item in items:
             if item.due_date is None:
                 continue
             stage = ladder_stage(item.due_date, today, lead_days, escalation_days)

@@ -208,3 +208,18 @@ def test_my_due_items_runs_the_same_queries_for_4_and_60_items(
     with django_assert_max_num_queries(small):
         response = client.get(url)
     assert response.content.decode().count("Escalated</span>") == 30
+
+
+def test_administrators_change_the_schedule_in_the_admin_site(
+    admin_user, manager, client_for
+):
+    client = client_for(admin_user)
+
+    tasks = client.get("/admin/django_celery_beat/periodictask/").content.decode()
+    assert "Review reminders (daily digest)" in tasks
+    assert client.get("/admin/django_celery_beat/crontabschedule/").status_code == 200
+    assert client.get("/admin/aims/notification/").status_code == 200
+    assert client.get("/admin/aims/notificationpreference/add/").status_code == 200
+    # Not the AIMS manager: they run the AIMS, not the portal.
+    response = client_for(manager).get("/admin/django_celery_beat/periodictask/")
+    assert response.status_code == 302

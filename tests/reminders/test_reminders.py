@@ -153,6 +153,33 @@ def test_an_app_plugs_in_a_source_in_a_few_lines(alice):
     assert "https://aims.example.org/controls/evidence/7/" in mail.outbox[0].body
 
 
+def test_a_broken_source_is_skipped_and_the_others_still_remind(alice, bob, settings):
+    set_email(bob)
+    set_contact(bob, None, frequency="weekly")
+    settings.AIMS_DIGEST_WEEKDAY = days(5).weekday()  # bob's advance notice waits
+    system_due(alice, 5)
+    calls = []
+
+    def flaky(until):
+        calls.append(until)
+        if len(calls) > 1:
+            raise RuntimeError("bug in a plug-in")
+        return [DueItem(obj=alice, due_date=days(4), responsible=[bob], title="Tmp")]
+
+    register(DueSource("tests.flaky", "Flaky", flaky))
+    try:
+        run()
+        report = run(on=1)
+    finally:
+        unregister("tests.flaky")
+
+    assert report.failed_sources == ["tests.flaky"]
+    assert titles(alice) == ["Review AIS-0001 System due in 5"]
+    # Unknown today is not the same as dealt with: bob's notice still waits.
+    note = Notification.objects.for_user(bob).get()
+    assert note.email_status == Notification.EmailStatus.PENDING
+
+
 # Digests
 
 
@@ -427,6 +454,7 @@ def test_the_task_runs_the_same_service_for_a_given_date(alice):
         "notified": 1,
         "emailed": 0,
         "failed": [],
+        "failed_sources": [],
     }
     assert Notification.objects.for_user(alice).get().run_date == days(3)
 

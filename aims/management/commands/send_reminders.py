@@ -48,9 +48,17 @@ class Command(BaseCommand):
             f"{report.date}: {report.items} items due, {report.notified} new "
             f"notifications, {report.emailed} digests e-mailed"
         )
+        problems = []
+        if report.failed_sources:
+            problems.append(
+                "reminder sources failed (see the log): "
+                + ", ".join(report.failed_sources)
+            )
         if report.failed:
-            raise CommandError(
-                "E-mail failed for: "
+            problems.append(
+                "e-mail failed for: "
                 + ", ".join(report.failed)
                 + " (their notifications stay pending; run again to retry)"
             )
+        if problems:
+            raise CommandError("; ".join(problems))
