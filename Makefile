@@ -1,6 +1,7 @@
 # AIMS governance portal: developer tasks.
 #
-#   make run         embedded default: SQLite under var/, tasks in-process, demo data
+#   make run         embedded default: SQLite under var/, tasks in-process, demo data,
+#                    today's reminders
 #   make test        pytest (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 #   make lint        ruff check
 #   make lock        regenerate requirements.lock from pyproject.toml
@@ -20,7 +21,7 @@ STAMP := $(VENV)/.installed
 .PHONY: help venv install run test lint lock lock-upgrade browser-deps clean clean-data
 
 help:
-	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- Python environment -------------------------------------------------------
 
@@ -51,6 +52,9 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference
 	$(PY) manage.py load_demo
+	@# No beat process here: send today's reminders once (the e-mails go to the console;
+	@# only the summary line is shown). Repeating it the same day sends nothing.
+	$(PY) manage.py send_reminders | tail -n 1
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # --- Checks -------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.db import transaction
 from guardian.admin import GuardedModelAdmin
 
 from .history import change_scope
-from .models import ObjectChange, Tag, User
+from .models import Notification, NotificationPreference, ObjectChange, Tag, User
 
 
 class ChangeLoggedAdmin(GuardedModelAdmin):
@@ -65,6 +65,44 @@ class ObjectChangeAdmin(admin.ModelAdmin):
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "user_name", "request_id", "message"]
     readonly_fields = [f.name for f in ObjectChange._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(ChangeLoggedAdmin):
+    """Administrators may set someone's escalation contact for them (change-logged)."""
+
+    list_display = ["user", "digest_frequency", "escalation_contact"]
+    list_filter = ["digest_frequency"]
+    autocomplete_fields = ["user", "escalation_contact"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: what the reminder run sent to whom (to answer "did I get told?")."""
+
+    list_display = [
+        "created",
+        "recipient",
+        "title",
+        "stage",
+        "reason",
+        "email_status",
+        "read_at",
+    ]
+    list_filter = ["kind", "source", "email_status", "reason"]
+    search_fields = ["title", "recipient__username"]
+    date_hierarchy = "created"
+    readonly_fields = [f.name for f in Notification._meta.fields]
 
     def has_add_permission(self, request):
         return False

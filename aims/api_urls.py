@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from aims.api import views
+from aims.api import notifications, views
 from aims.views.errors import not_found
 from controls.api.views import (
     ControlCheckViewSet,
@@ -51,9 +51,16 @@ router.register("change-log", views.ObjectChangeViewSet)
 router.register("users", views.UserViewSet)
 router.register("roles", views.RoleViewSet)
 router.register("me/token", views.MyTokenViewSet, basename="my-token")
+router.register("notifications", notifications.NotificationViewSet)
+router.register("me/due-items", notifications.MyDueItemViewSet, basename="my-due-items")
 
 urlpatterns = [
     path("auth/token/", views.ObtainTokenView.as_view(), name="api-token-obtain"),
+    path(
+        "me/notification-preferences/",
+        notifications.MyNotificationPreferenceView.as_view(),
+        name="my-notification-preferences",
+    ),
     *router.urls,
     # Unknown API paths get the API's JSON 404 in development too (DEBUG skips
     # handler404). Only paths with a slash, so APPEND_SLASH still redirects.

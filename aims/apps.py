@@ -6,4 +6,4 @@ class AimsConfig(AppConfig):
     verbose_name = "AIMS core"
 
     def ready(self):
-        from . import history, roles  # noqa: F401  (connect signal receivers)
+        from . import history, reminders, roles  # noqa: F401  (connect signal receivers)

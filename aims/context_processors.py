@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
-from aims.models import ObjectChange
+from aims.models import Notification, ObjectChange
 from aims.permissions import can
 
 
@@ -9,4 +10,8 @@ def portal(request):
     return {
         "organisation_name": settings.AIMS_ORGANISATION_NAME,
         "can_view_change_log": bool(user and can(user, "view", ObjectChange)),
+        # One COUNT on an index, and only when a template shows it (the navigation).
+        "unread_notifications": SimpleLazyObject(
+            lambda: Notification.objects.for_user(user).unread().count()
+        ),
     }

@@ -45,3 +45,23 @@ def load_demo_users() -> dict[str, User]:
             )
         users[username] = user
     return users
+
+
+# username: escalation contact, so overdue demo items show the escalation ladder.
+DEMO_ESCALATION_CONTACTS = {"olivia": "maria", "omar": "maria", "raj": "maria"}
+
+
+def load_demo_preferences(users: dict[str, User]) -> None:
+    """Escalation contacts of the demo owners; an existing choice is left alone."""
+    from .models import NotificationPreference
+    from .notifications import notification_preference_save
+
+    for username, contact in DEMO_ESCALATION_CONTACTS.items():
+        user = users[username]
+        if not NotificationPreference.objects.filter(user=user).exists():
+            notification_preference_save(
+                user=user,
+                actor=None,
+                digest_frequency=NotificationPreference.Frequency.DAILY,
+                escalation_contact=users[contact],
+            )

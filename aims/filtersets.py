@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from .models import ObjectChange, User
+from .models import Notification, ObjectChange, User
 
 
 class StrictBooleanFilter(django_filters.ChoiceFilter):
@@ -82,3 +82,31 @@ class ObjectChangeFilterSet(SearchFilterSet):
         return queryset.filter(
             content_type__app_label=app_label, content_type__model=model
         )
+
+
+def _reminder_source_choices():
+    from .reminders import registered_sources
+
+    return [(source.key, source.label) for source in registered_sources()]
+
+
+class NotificationFilterSet(SearchFilterSet):
+    """The caller's notifications: unread only, by kind, by source."""
+
+    search_fields = ("title", "message")
+    unread = StrictBooleanFilter(method="filter_unread", label="Unread")
+    kind = django_filters.ChoiceFilter(choices=Notification.Kind.choices)
+    escalated = StrictBooleanFilter(method="filter_escalated", label="Escalated")
+    source = django_filters.ChoiceFilter(choices=_reminder_source_choices)
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "kind", "escalated", "source"]
+
+    def filter_unread(self, queryset, name, value: str):
+        return queryset.filter(read_at__isnull=value == "true")
+
+    def filter_escalated(self, queryset, name, value: str):
+        if value == "true":
+            return queryset.filter(escalation_level__gt=0)
+        return queryset.filter(escalation_level=0)

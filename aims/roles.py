@@ -12,13 +12,19 @@ from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 GOVERNANCE_APPS = ("aims", "registry", "risk", "impact", "controls", "audit")
-ACCOUNT_APPS = ("auth", "authtoken")
+# Apps outside governance whose permissions a role names explicitly: users, tokens and
+# the beat schedule (django-celery-beat's periodic tasks, edited in the admin site).
+ACCOUNT_APPS = ("auth", "authtoken", "django_celery_beat")
 
 # Nobody may write the change log through the permission system, not even administrators.
+# Notifications are written by the reminder run only.
 NEVER_GRANTED = (
     "aims.add_objectchange",
     "aims.change_objectchange",
     "aims.delete_objectchange",
+    "aims.add_notification",
+    "aims.change_notification",
+    "aims.delete_notification",
 )
 
 ADMINISTRATOR = "Administrator"
@@ -35,8 +41,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "*.*",
         "!risk.accept_above_appetite_risk",
         "!controls.approve_soaversion",
+        "!aims.receive_escalated_notification",
         "auth.*",
         "authtoken.*",
+        "django_celery_beat.*",
     ),
     GOVERNANCE_COMMITTEE: (
         "*.view_*",
@@ -46,6 +54,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "risk.accept_above_appetite_risk",
         "controls.approve_soaversion",
         "controls.download_restricted_evidence",
+        # Overdue items reach the committee at the last step of the escalation ladder.
+        "aims.receive_escalated_notification",
         "aims.add_tag",
         "aims.change_tag",
     ),

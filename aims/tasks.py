@@ -1,5 +1,6 @@
-"""Scheduled integrity check of the change log."""
+"""Scheduled jobs: integrity check of the change log, daily review reminders."""
 
+import datetime
 import logging
 
 from celery import shared_task
@@ -8,6 +9,7 @@ from django.core.mail import send_mail
 
 from .change_log import verify_chain
 from .models import ObjectChange
+from .notifications import reminders_send
 from .permissions import users_with
 
 logger = logging.getLogger(__name__)
@@ -37,3 +39,11 @@ def change_log_verify() -> dict:
             recipient_list=recipients,
         )
     return {"ok": False, "broken_seq": report.broken_seq, "alerted": len(recipients)}
+
+
+@shared_task(name="aims.reminders_send")
+def reminders_send_task(date: str | None = None) -> dict:
+    """The daily reminder run (schedule: admin site, Periodic tasks). ``date`` is an ISO
+    date for a catch-up run; the rules live in ``aims.notifications.reminders_send``."""
+    today = datetime.date.fromisoformat(date) if date else None
+    return reminders_send(today=today).as_dict()

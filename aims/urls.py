@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from aims.views import pages
+from aims.views import notifications, pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -23,6 +23,23 @@ urlpatterns = [
     ),
     path("accounts/token/", pages.TokenView.as_view(), name="token"),
     path("changelog/", pages.ChangeLogListView.as_view(), name="changelog"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:pk>/read/",
+        notifications.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read-all/",
+        notifications.notification_read_all,
+        name="notification_read_all",
+    ),
+    path("notifications/due/", notifications.due_items, name="due_items"),
+    path(
+        "notifications/preferences/",
+        notifications.NotificationPreferenceView.as_view(),
+        name="notification_preferences",
+    ),
     path("register/", include("registry.urls")),
     path("risks/", include("risk.urls")),
     path("impact/", pages.section, {"key": "impact"}, name="impact_index"),

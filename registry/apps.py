@@ -5,6 +5,11 @@ class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = "AI system register"
 
+    def ready(self):
+        from .reminders import register_sources
+
+        register_sources()
+
     def load_reference(self, reference: dict) -> int:
         from .reference import load_reference
 

@@ -5,6 +5,11 @@ class RiskConfig(AppConfig):
     name = "risk"
     verbose_name = "AI risk management"
 
+    def ready(self):
+        from .reminders import register_sources
+
+        register_sources()
+
     def load_reference(self, reference: dict) -> int:
         from aims.reference import sync_record
 

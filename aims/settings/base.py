@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "bootstrap",
+    # Before "aims": its permissions must exist when the roles are synced after migrate.
+    "django_celery_beat",
     "aims",
     "registry",
     "risk",
@@ -335,9 +337,63 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TIMEZONE = TIME_ZONE
+# Beat reads its schedule from the database (django-celery-beat), so an administrator
+# edits it in the admin site (Periodic tasks). Entries below are written into the
+# database at every beat start, so they keep the value set here; the daily reminders
+# entry is created once after migrate instead (aims.reminders), and then belongs to
+# the administrator.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "change-log-verify": {
         "task": "aims.change_log_verify",
         "schedule": envint("AIMS_CHANGE_LOG_VERIFY_SECONDS", 24 * 3600),
     },
 }
+
+# Review reminders and escalation (aims/reminders.py)
+
+
+def _days(name: str, default: list[str]) -> tuple[int, ...]:
+    try:
+        days = tuple(int(value) for value in envlist(name, default))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be comma-separated whole numbers of days"
+        ) from None
+    if any(day < 0 for day in days) or len(set(days)) != len(days):
+        raise ImproperlyConfigured(f"{name} must list different days, none negative")
+    return days
+
+
+_WEEKDAYS = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+
+# Days before the due date at which the responsible people are reminded (and then once
+# when overdue).
+AIMS_REMINDER_LEAD_DAYS = tuple(
+    sorted(_days("AIMS_REMINDER_LEAD_DAYS", ["30", "7"]), reverse=True)
+)
+# Days overdue after which the reminder also goes to the owner's escalation contact,
+# then to the governance committee (at most two steps).
+AIMS_ESCALATION_DAYS = tuple(sorted(_days("AIMS_ESCALATION_DAYS", ["7", "14"])))
+if len(AIMS_ESCALATION_DAYS) > 2 or 0 in AIMS_ESCALATION_DAYS:
+    raise ImproperlyConfigured(
+        "AIMS_ESCALATION_DAYS takes at most two values above 0 (escalation contact, "
+        "then governance committee)"
+    )
+# The weekday on which people who chose a weekly digest get it.
+_digest_weekday = (env("AIMS_DIGEST_WEEKDAY") or "monday").strip().lower()
+if _digest_weekday not in _WEEKDAYS:
+    raise ImproperlyConfigured(
+        f"AIMS_DIGEST_WEEKDAY must be one of {', '.join(_WEEKDAYS)}"
+    )
+AIMS_DIGEST_WEEKDAY = _WEEKDAYS.index(_digest_weekday)
+# Where people reach the portal: the links in e-mails start with it.
+AIMS_BASE_URL = (env("AIMS_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")

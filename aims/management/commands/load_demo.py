@@ -3,7 +3,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from aims.context import acting_as_system
-from aims.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_users
+from aims.demo import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    load_demo_preferences,
+    load_demo_users,
+)
 
 
 class Command(BaseCommand):
@@ -23,6 +28,7 @@ class Command(BaseCommand):
             )
         with acting_as_system("load_demo"):
             users = load_demo_users()
+            load_demo_preferences(users)
             for config in apps.get_app_configs():
                 loader = getattr(config, "load_demo", None)
                 if loader is not None:
