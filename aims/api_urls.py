@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from aims.api import views
 from aims.views.errors import not_found
+from audit.api.views import EvidencePackViewSet
 from registry.api.views import (
     AIRoleViewSet,
     AISystemViewSet,
@@ -29,6 +30,7 @@ router.register("treatment-actions", TreatmentActionViewSet)
 router.register("risk-criteria", RiskCriteriaViewSet)
 router.register("risk-sources", RiskSourceViewSet)
 router.register("ai-objectives", AIObjectiveViewSet)
+router.register("evidence-packs", EvidencePackViewSet)
 router.register("change-log", views.ObjectChangeViewSet)
 router.register("users", views.UserViewSet)
 router.register("roles", views.RoleViewSet)

@@ -14,11 +14,14 @@ from django.dispatch import receiver
 GOVERNANCE_APPS = ("aims", "registry", "risk", "impact", "controls", "audit")
 ACCOUNT_APPS = ("auth", "authtoken")
 
-# Nobody may write the change log through the permission system, not even administrators.
+# Nobody may write the change log through the permission system, not even administrators;
+# evidence packs are evidence too: requested (add) and built, never edited or deleted.
 NEVER_GRANTED = (
     "aims.add_objectchange",
     "aims.change_objectchange",
     "aims.delete_objectchange",
+    "audit.change_evidencepack",
+    "audit.delete_evidencepack",
 )
 
 ADMINISTRATOR = "Administrator"
@@ -40,6 +43,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "risk.accept_above_appetite_risk",
         "aims.add_tag",
         "aims.change_tag",
+        # Evidence packs for auditors (they also need to see the pack's target).
+        "audit.add_evidencepack",
     ),
     AIMS_MANAGER: (
         "*.view_*",
@@ -71,8 +76,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "risk.view_risksource",
         "risk.view_aiobjective",
     ),
-    AUDITOR: ("*.view_*",),
-    VIEWER: ("*.view_*", "!aims.view_objectchange", "!aims.view_user"),
+    AUDITOR: ("*.view_*", "audit.add_evidencepack"),
+    # Packs print the change log, which viewers do not read.
+    VIEWER: (
+        "*.view_*",
+        "!aims.view_objectchange",
+        "!aims.view_user",
+        "!audit.view_evidencepack",
+    ),
 }
 
 ROLE_DESCRIPTIONS = {
@@ -81,7 +92,7 @@ ROLE_DESCRIPTIONS = {
     AIMS_MANAGER: "Runs the management system day to day; edits all governance records.",
     RISK_OWNER: "Owns and treats AI risks.",
     AI_SYSTEM_OWNER: "Registers AI systems and edits the systems they own.",
-    AUDITOR: "Reads every record and the change log; changes nothing.",
+    AUDITOR: "Reads every record and the change log, requests evidence packs; changes no record.",
     VIEWER: "Reads governance records; changes nothing.",
 }
 

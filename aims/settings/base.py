@@ -175,6 +175,9 @@ STORAGES = {
 }
 AIMS_MAX_IMPORT_BYTES = envint("AIMS_MAX_IMPORT_BYTES", 2 * 1024 * 1024)
 AIMS_MAX_IMPORT_ROWS = envint("AIMS_MAX_IMPORT_ROWS", 5000)
+# Evidence packs: seconds one PDF build may take (soft limit; the hard limit is 30 s
+# more). A pack queued or building for longer than this plus 90 s may be retried.
+AIMS_PACK_TIME_LIMIT = envint("AIMS_PACK_TIME_LIMIT", 300)
 
 # Cache: Redis when configured, so every web process shares it.
 
@@ -237,7 +240,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Django's own console handler would print every error a second time.
-    "loggers": {"django": {"handlers": [], "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        # WeasyPrint logs every layout step at INFO (evidence packs); keep its warnings.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Django REST framework and drf-spectacular
