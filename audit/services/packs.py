@@ -288,8 +288,15 @@ def _store(pack: EvidencePack, task_id: str, rendered) -> str:
     # Only this task writes this name: anything there is a dead attempt of it.
     if default_storage.exists(name):
         default_storage.delete(name)
-    with open(rendered.path, "rb") as handle:
-        stored = default_storage.save(name, _StagedFile(handle, rendered.path))
+    try:
+        with open(rendered.path, "rb") as handle:
+            stored = default_storage.save(name, _StagedFile(handle, rendered.path))
+    except BaseException:
+        # A storage that wrote part of the file before failing: nothing half-written
+        # stays under the name.
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        raise
     if default_storage.size(stored) != rendered.size:
         default_storage.delete(stored)
         raise PackBuildError("The stored file is incomplete; retry the pack.")
