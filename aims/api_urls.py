@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from aims.api import notifications, views
 from aims.views.errors import not_found
+from audit.api.views import EvidencePackViewSet
 from controls.api.views import (
     ControlCheckViewSet,
     ControlDomainViewSet,
@@ -47,6 +48,7 @@ router.register("soa-entries", SoAEntryViewSet)
 router.register("evidence", EvidenceViewSet)
 router.register("control-checks", ControlCheckViewSet)
 router.register("crosswalk-coverage", CoverageViewSet, basename="crosswalk-coverage")
+router.register("evidence-packs", EvidencePackViewSet)
 router.register("change-log", views.ObjectChangeViewSet)
 router.register("users", views.UserViewSet)
 router.register("roles", views.RoleViewSet)

@@ -17,7 +17,8 @@ GOVERNANCE_APPS = ("aims", "registry", "risk", "impact", "controls", "audit")
 ACCOUNT_APPS = ("auth", "authtoken", "django_celery_beat")
 
 # Nobody may write the change log through the permission system, not even administrators.
-# Notifications are written by the reminder run only.
+# Notifications are written by the reminder run only. Evidence packs are evidence
+# too: requested (add) and built, never edited or deleted.
 NEVER_GRANTED = (
     "aims.add_objectchange",
     "aims.change_objectchange",
@@ -25,6 +26,8 @@ NEVER_GRANTED = (
     "aims.add_notification",
     "aims.change_notification",
     "aims.delete_notification",
+    "audit.change_evidencepack",
+    "audit.delete_evidencepack",
 )
 
 ADMINISTRATOR = "Administrator"
@@ -58,6 +61,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "aims.receive_escalated_notification",
         "aims.add_tag",
         "aims.change_tag",
+        # Evidence packs for auditors (they also need to see the pack's target).
+        "audit.add_evidencepack",
     ),
     AIMS_MANAGER: (
         "*.view_*",
@@ -100,8 +105,18 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "controls.own_evidence",
         "controls.add_evidence",
     ),
-    AUDITOR: ("*.view_*", "controls.download_restricted_evidence"),
-    VIEWER: ("*.view_*", "!aims.view_objectchange", "!aims.view_user"),
+    AUDITOR: (
+        "*.view_*",
+        "controls.download_restricted_evidence",
+        "audit.add_evidencepack",
+    ),
+    # Packs print the change log, which viewers do not read.
+    VIEWER: (
+        "*.view_*",
+        "!aims.view_objectchange",
+        "!aims.view_user",
+        "!audit.view_evidencepack",
+    ),
 }
 
 ROLE_DESCRIPTIONS = {
@@ -110,7 +125,7 @@ ROLE_DESCRIPTIONS = {
     AIMS_MANAGER: "Runs the management system day to day; edits all governance records.",
     RISK_OWNER: "Owns and treats AI risks.",
     AI_SYSTEM_OWNER: "Registers AI systems and edits the systems they own.",
-    AUDITOR: "Reads every record and the change log; changes nothing.",
+    AUDITOR: "Reads every record and the change log, requests evidence packs; changes no record.",
     VIEWER: "Reads governance records; changes nothing.",
 }
 

@@ -45,6 +45,7 @@ urlpatterns = [
     path("impact/", pages.section, {"key": "impact"}, name="impact_index"),
     path("controls/", include("controls.urls")),
     path("audits/", pages.section, {"key": "audit"}, name="audit_index"),
+    path("audits/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("aims.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

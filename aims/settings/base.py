@@ -207,6 +207,9 @@ AIMS_EVIDENCE_EXPIRY_WARNING_DAYS = envint("AIMS_EVIDENCE_EXPIRY_WARNING_DAYS", 
 # Uploads above this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Evidence packs: seconds one PDF build may take (soft limit; the hard limit is 30 s
+# more). A pack queued or building for longer than this plus 90 s may be retried.
+AIMS_PACK_TIME_LIMIT = envint("AIMS_PACK_TIME_LIMIT", 300)
 
 # Cache: Redis when configured, so every web process shares it.
 
@@ -269,7 +272,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Django's own console handler would print every error a second time.
-    "loggers": {"django": {"handlers": [], "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        # WeasyPrint logs every layout step at INFO (evidence packs); keep its warnings.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Django REST framework and drf-spectacular

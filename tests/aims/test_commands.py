@@ -63,14 +63,19 @@ def test_every_role_exists_and_sync_is_idempotent():
     assert before == after
     assert set(roles.ROLE_PERMISSIONS) <= set(after)
     assert after[roles.AUDITOR] >= {"view_aisystem", "view_objectchange"}
+    # Auditors change no record; requesting an evidence pack is the one thing they add.
+    assert "add_evidencepack" in after[roles.AUDITOR]
     assert not any(
-        name.startswith(("add_", "change_", "delete_")) for name in after[roles.AUDITOR]
+        name.startswith(("add_", "change_", "delete_"))
+        for name in after[roles.AUDITOR] - {"add_evidencepack"}
     )
     assert not any(
         name.startswith(("add_", "change_", "delete_")) for name in after[roles.VIEWER]
     )
     for permissions in after.values():
         assert not permissions & {
+            "change_evidencepack",
+            "delete_evidencepack",
             "add_objectchange",
             "change_objectchange",
             "delete_objectchange",

@@ -1,0 +1,43 @@
+"""The request form of an evidence pack: a target the user may see, and the kind's
+parameters. Input shape only; the service decides."""
+
+import copy
+
+from django import forms
+
+from .packs.registry import PackKind
+
+
+class EvidencePackRequestForm(forms.Form):
+    def __init__(self, *args, kind: PackKind, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind.target_model is not None:
+            self.fields["target"] = forms.ModelChoiceField(
+                queryset=kind.targets(user),
+                label=kind.target_label,
+                empty_label=f"Choose an {kind.target_model._meta.verbose_name}",
+            )
+        self.parameter_names = []
+        if kind.parameters_form is not None:
+            for name, field in kind.parameters_form.base_fields.items():
+                self.fields[name] = copy.deepcopy(field)
+                self.parameter_names.append(name)
+        for field in self.fields.values():
+            css = (
+                "form-select"
+                if isinstance(field.widget, forms.Select)
+                else "form-control"
+            )
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "form-check-input"
+            field.widget.attrs.setdefault("class", css)
+            if isinstance(field, forms.DateField):
+                field.widget.input_type = "date"
+
+    def target_id(self):
+        target = self.cleaned_data.get("target")
+        return target.pk if target is not None else None
+
+    def parameters(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.parameter_names}

@@ -1,0 +1,3 @@
+from .packs import EvidencePack
+
+__all__ = ["EvidencePack"]

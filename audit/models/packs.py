@@ -1,0 +1,135 @@
+"""PDF evidence packs for auditors: who asked for which pack, and the file it produced.
+
+A pack is requested (``queued``), built by a Celery task (``building``) and then either
+``ready`` (the PDF is in the storage with its SHA-256) or ``failed`` (with the error, and
+it can be retried). Only the build task whose id is on the record may build it, so a
+message delivered twice never produces two files (``audit.services.packs``).
+"""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from aims.models import ChangeLogged
+
+from ..choices import PackStatus
+
+REFERENCE_PREFIX = "EVP"
+
+
+class EvidencePackQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "EvidencePackQuerySet":
+        """Packs ``user`` may see and download: the role permission to view packs, the
+        pack kind's own requirements, and the pack's target must still be visible to
+        them (a pack of a system they can no longer see is hidden)."""
+        from aims.permissions import visible_to
+
+        from ..packs.registry import kinds
+
+        allowed = models.Q(pk__in=[])
+        for kind in kinds():
+            allowed |= kind.visible_packs(user)
+        return visible_to(self, user, "view").filter(allowed)
+
+    def stale(self, now: datetime.datetime | None = None) -> "EvidencePackQuerySet":
+        """Queued or building for longer than a build may take: the worker died or the
+        message was lost, so a retry is safe."""
+        cutoff = (now or timezone.now()) - stale_after()
+        return self.filter(
+            models.Q(status=PackStatus.BUILDING, started_at__lt=cutoff)
+            | models.Q(status=PackStatus.QUEUED, queued_at__lt=cutoff)
+        )
+
+
+def stale_after() -> datetime.timedelta:
+    """How long before a queued or building pack is considered abandoned: the hard
+    time limit of a build plus a minute of slack."""
+    return datetime.timedelta(seconds=settings.AIMS_PACK_TIME_LIMIT + 90)
+
+
+class EvidencePack(ChangeLogged, models.Model):
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    # Part of the storage name: pack files are not guessable from the reference.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=40, db_index=True)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target_repr = models.CharField("scope", max_length=200, blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="evidence_packs",
+    )
+    requested_at = models.DateTimeField(default=timezone.now, editable=False)
+    status = models.CharField(
+        max_length=10, choices=PackStatus, default=PackStatus.QUEUED, db_index=True
+    )
+    # The Celery task id allowed to build this pack; a retry hands out a new one.
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    queued_at = models.DateTimeField(default=timezone.now, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+    error = models.TextField(blank=True, editable=False)
+    # The result: a file in the default storage (local disk or S3) and its fingerprint.
+    file = models.FileField(max_length=300, blank=True, editable=False)
+    file_name = models.CharField(max_length=200, blank=True, editable=False)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    page_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The change log's head when the pack was generated: entries up to it are covered.
+    chain_head_seq = models.PositiveBigIntegerField(
+        null=True, blank=True, editable=False
+    )
+    chain_head_hash = models.CharField(max_length=64, blank=True, editable=False)
+    manifest = models.JSONField(default=dict, blank=True, editable=False)
+
+    objects = EvidencePackQuerySet.as_manager()
+
+    # Bookkeeping of the build that says nothing an auditor needs from the change log.
+    change_log_exclude = ("task_id", "queued_at", "attempts", "started_at", "manifest")
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = "evidence pack"
+        indexes = [models.Index(fields=["kind", "target_id"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.target_repr}".strip()
+
+    def get_absolute_url(self):
+        return reverse("audit:evidencepack_detail", args=[self.pk])
+
+    @property
+    def download_url(self) -> str:
+        return reverse("audit:evidencepack_download", args=[self.pk])
+
+    @property
+    def kind_title(self) -> str:
+        from ..packs.registry import get_kind
+
+        kind = get_kind(self.kind)
+        return kind.title if kind is not None else self.kind
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (PackStatus.QUEUED, PackStatus.BUILDING)
+
+    @property
+    def is_stale(self) -> bool:
+        since = (
+            self.started_at if self.status == PackStatus.BUILDING else self.queued_at
+        )
+        return (
+            self.in_progress
+            and since is not None
+            and since < timezone.now() - stale_after()
+        )
+
+    @property
+    def retryable(self) -> bool:
+        return self.status == PackStatus.FAILED or self.is_stale

@@ -1,0 +1,152 @@
+"""A pack built by a real Celery worker (``--pool=solo``) against Redis and PostgreSQL.
+
+The worker is a subprocess whose environment points at this test run's database and
+Redis; the request is committed (``transactional_db``), queued on a queue of this test
+only, and the test waits (bounded) for the worker to store the PDF. Skipped without
+Redis or on SQLite (the test database would be in memory); CI sets both.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from aims.celery import app as celery_app
+from aims.models import ObjectChange
+from audit.choices import PackStatus
+from audit.services import evidence_pack_request
+
+from .helpers import pdf_pages, sha256, stored_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD_TIMEOUT = 180  # seconds; a bound on waiting, not a performance assertion
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    credentials = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return (
+        f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )
+
+
+@pytest.fixture
+def celery_worker(transactional_db, media_root, tmp_path):
+    """A solo worker consuming a queue of its own; stopped by its pid afterwards."""
+    if not settings.REDIS_URL or connection.vendor != "postgresql":
+        pytest.skip("needs REDIS_URL and PostgreSQL (CI sets both)")
+    queue = f"packs-test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "aims.settings.base",
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "MEDIA_ROOT": str(media_root),
+        "AIMS_ORGANISATION_NAME": settings.AIMS_ORGANISATION_NAME,
+    }
+    log_path = tmp_path / "worker.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(  # the worker itself: its pid is the one to stop
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "aims",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    eager = celery_app.conf.task_always_eager
+    default_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    try:
+        yield process, log_path
+    finally:
+        celery_app.conf.task_always_eager = eager
+        celery_app.conf.task_default_queue = default_queue
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
+
+
+def _wait_for(pack, process, log_path):
+    deadline = time.monotonic() + BUILD_TIMEOUT
+    while pack.status in (PackStatus.QUEUED, PackStatus.BUILDING):
+        if process.poll() is not None:
+            pytest.fail("The worker exited:\n" + log_path.read_text()[-3000:])
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"Pack still {pack.status} after {BUILD_TIMEOUT} s:\n"
+                + log_path.read_text()[-3000:]
+            )
+        time.sleep(0.5)
+        pack.refresh_from_db()
+    return pack
+
+
+def test_a_real_worker_builds_the_pack(celery_worker, risky_system, auditor):
+    process, log_path = celery_worker
+    pack = evidence_pack_request(
+        kind="ai_system", target_id=risky_system.pk, parameters={}, actor=auditor
+    )
+    assert pack.status == PackStatus.QUEUED  # the request returned before the build
+
+    pack = _wait_for(pack, process, log_path)
+
+    assert pack.status == PackStatus.READY, pack.error
+    log = log_path.read_text()
+    assert f"Task audit.evidence_pack_build[{pack.task_id}] succeeded" in log
+    data = stored_bytes(pack)
+    assert sha256(data) == pack.sha256 and len(data) == pack.size
+    pages = pdf_pages(data)
+    assert len(pages) == pack.page_count >= 6
+    text = "\n".join(pages)
+    assert "AI system pack" in pages[0] and str(risky_system) in pages[0]
+    assert "Contents" in pages[1]
+    for title in (
+        "Register entry",
+        "Risks and treatment",
+        "Change history",
+        "Manifest",
+    ):
+        assert text.count(title) >= 2, title  # in the contents and as a heading
+    assert "Biased ranking of candidates" in text and "A.6.2.4, A.7.4" in text
+    for index, page in enumerate(pages, 1):
+        assert f"Page {index} of {len(pages)}" in page
+    head = ObjectChange.objects.get(seq=pack.chain_head_seq)
+    assert head.hash == pack.chain_head_hash
+    assert head.hash in pages[-1].replace("\n", "")
+    assert (
+        ObjectChange.objects.for_object(pack)
+        .filter(event="pack.ready", user_name="system:audit.evidence_pack_build")
+        .exists()
+    )
