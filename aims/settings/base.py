@@ -185,10 +185,9 @@ if AIMS_S3_BUCKET:
         },
     }
 else:
-    _default_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
-    }
+    # Files under MEDIA_ROOT; there is no MEDIA_URL: files are served by views that
+    # check permissions, never by the web server.
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {
@@ -317,6 +316,9 @@ SPECTACULAR_SETTINGS = {
         "RiskStatusEnum": "risk.choices.RiskStatus",
         "ActionStatusEnum": "risk.choices.ActionStatus",
         "LifecycleStageEnum": "registry.choices.LifecycleStage",
+        "EvidenceKindEnum": "controls.choices.EvidenceKind",
+        "NotificationKindEnum": "aims.models.notifications.Notification.Kind",
+        "ImplementationStatusEnum": "controls.choices.ImplementationStatus",
     },
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q
 
 from aims.models import ObjectChange
 from aims.views.display import fieldset_rows
+from controls.packs import system_controls_and_evidence
 from registry.layout import FIELDSETS
 from registry.models import AISystem
 from risk.heatmap import heat_maps
@@ -66,6 +67,11 @@ class AISystemPackKind(PackKind):
     sections = (
         Section("register", "Register entry", "audit/packs/ai_system/register.html"),
         Section("risks", "Risks and treatment", "audit/packs/ai_system/risks.html"),
+        Section(
+            "controls",
+            "Controls and evidence index",
+            "audit/packs/ai_system/controls.html",
+        ),
         Section("history", "Change history", "audit/packs/ai_system/history.html"),
     )
 
@@ -81,7 +87,7 @@ class AISystemPackKind(PackKind):
                 "owner", "criteria", "risk_source", "accepted_by"
             ).prefetch_related(
                 "objectives",
-                "controls",
+                "controls__control",
                 Prefetch(
                     "actions",
                     queryset=TreatmentAction.objects.select_related("owner"),
@@ -93,6 +99,7 @@ class AISystemPackKind(PackKind):
             for cell in heat_map["cells"]:
                 cell.url = "#risks"  # inside the PDF, a cell leads to the risk list
         since = parameters.get("history_since")
+        controls, manifest = system_controls_and_evidence(system, risks)
         return PackContent(
             context={
                 "system": system,
@@ -109,7 +116,9 @@ class AISystemPackKind(PackKind):
                 "heat_maps": maps,
                 "history": self.history(system, risks, since),
                 "history_since": since,
+                "controls": controls,
             },
+            evidence=manifest,
             records=[RecordRef(str(system), system.version)]
             + [RecordRef(str(risk), risk.version) for risk in risks],
         )
