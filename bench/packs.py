@@ -1,8 +1,8 @@
-"""Benchmark: build an AI system evidence pack with many risks; report pages, seconds,
-seconds per page and peak memory.
+"""Benchmark: build an AI system pack and an SoA pack with many risks and evidence
+items; report pages, seconds, seconds per page and peak memory.
 
-    .venv/bin/python bench/packs.py              # 50 risks
-    .venv/bin/python bench/packs.py --risks 200
+    .venv/bin/python bench/packs.py                     # 50 risks, 200 evidence items
+    .venv/bin/python bench/packs.py --risks 200 --evidence 500
 
 It never touches your data: it migrates a throw-away SQLite database and media
 directory in a temporary directory (whatever DATABASE_URL or REDIS_URL say), builds
@@ -112,13 +112,67 @@ def fill(risks: int):
     return system, auditor
 
 
-def build(system, auditor):
+def fill_controls(system, evidence_items: int) -> None:
+    """Every SoA row decided and v1 approved; ``evidence_items`` evidence files linked to
+    controls, the system and its risks."""
+    from django.contrib.auth.models import Group
+    from django.core.files.base import ContentFile
+
+    from aims import accounts, roles
+    from controls.models import Control, Evidence, SoAEntry
+    from controls.services import (
+        evidence_save,
+        soa_approve,
+        soa_current,
+        soa_entry_save,
+    )
+    from risk.models import Risk
+
+    manager = accounts.user_create(
+        actor=None,
+        username="maria",
+        password="Bench-Harbour-4821",
+        roles=[Group.objects.get(name=roles.AIMS_MANAGER)],
+    )
+    committee = accounts.user_create(
+        actor=None,
+        username="grace",
+        password="Bench-Harbour-4821",
+        roles=[Group.objects.get(name=roles.GOVERNANCE_COMMITTEE)],
+    )
+    for entry in SoAEntry.objects.filter(soa=soa_current()):
+        entry.applicable = True
+        entry.justification = "Needed to treat the risks of our AI systems."
+        entry.implementation_status = "implemented"
+        entry.owner = manager
+        soa_entry_save(entry=entry, actor=manager)
+    controls = list(Control.objects.all())
+    risks = list(Risk.objects.filter(ai_system=system))
+    for index in range(evidence_items):
+        content = f"Evidence {index}\n" + "measurement,value\n" * 20 + f"{index}\n"
+        evidence_save(
+            evidence=Evidence(title=f"Evidence item {index:03d}", owner=manager),
+            actor=manager,
+            upload=ContentFile(content.encode(), name=f"evidence-{index:03d}.csv"),
+            m2m={
+                "controls": [controls[index % len(controls)]],
+                "risks": [risks[index % len(risks)]] if risks and index % 2 else [],
+                "ai_systems": [system] if index % 5 == 0 else [],
+            },
+        )
+    soa_approve(version=soa_current(), actor=committee, comment="Benchmark approval")
+
+
+def build(kind, target, auditor):
     from audit.services import evidence_pack_request
 
     # Eager Celery (no REDIS_URL): the build runs when the request commits.
     started = time.perf_counter()
     pack = evidence_pack_request(
-        kind="ai_system", target_id=system.pk, parameters={}, actor=auditor
+        kind=kind,
+        target_id=target.pk if target is not None else None,
+        parameters={},
+        actor=auditor,
     )
     pack.refresh_from_db()
     elapsed = time.perf_counter() - started
@@ -130,26 +184,35 @@ def build(system, auditor):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--risks", type=int, default=50)
+    parser.add_argument("--evidence", type=int, default=200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="aims-bench-") as workdir:
         setup(Path(workdir))
         started = time.perf_counter()
         system, auditor = fill(args.risks)
-        print(f"data: {args.risks} risks in {time.perf_counter() - started:.1f} s")
+        fill_controls(system, args.evidence)
+        print(
+            f"data: {args.risks} risks, {args.evidence} evidence items in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
         from aims.models import ObjectChange
 
         print(f"change-log entries: {ObjectChange.objects.count()}")
-        for label in ("cold", "warm"):
-            pack, elapsed = build(system, auditor)
+        for kind, target in (("ai_system", system), ("soa", None)):
+            for label in ("cold" if kind == "ai_system" else "first", "warm"):
+                pack, elapsed = build(kind, target, auditor)
+                print(
+                    f"{kind} {label}: {pack.page_count} pages, {elapsed:.2f} s, "
+                    f"{elapsed / pack.page_count:.3f} s/page, {pack.size / 1024:.0f} KiB, "
+                    f"{len(pack.manifest['evidence'])} evidence files in the manifest"
+                )
+            tracemalloc.start()
+            pack, _ = build(kind, target, auditor)
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
             print(
-                f"{label}: {pack.page_count} pages, {elapsed:.2f} s, "
-                f"{elapsed / pack.page_count:.3f} s/page, {pack.size / 1024:.0f} KiB"
+                f"{kind}: peak Python allocations during a build: {peak / 2**20:.1f} MiB"
             )
-        tracemalloc.start()
-        pack, _ = build(system, auditor)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        print(f"peak Python allocations during a build: {peak / 2**20:.1f} MiB")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak resident memory of the process: {rss:.0f} MiB")
 

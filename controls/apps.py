@@ -6,13 +6,9 @@ class ControlsConfig(AppConfig):
     verbose_name = "Annex A controls and Statement of Applicability"
 
     def ready(self):
-        from audit.packs.registry import register
-
-        from .packs import SoAPackKind
         from .reminders import register_sources
 
         register_sources()
-        register(SoAPackKind())
 
     def load_reference(self, reference: dict) -> int:
         from .library import load_library

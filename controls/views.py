@@ -178,8 +178,15 @@ class SoAView(View):
                 "draft_form": NewDraftForm(),
                 "versions": SoAVersion.objects.select_related("approved_by")[:20],
                 "totals": _totals(rows),
+                "can_request_pack": _soa_pack_kind().may_request(request.user),
             },
         )
+
+
+def _soa_pack_kind():
+    from audit.packs.registry import get_kind
+
+    return get_kind("soa")
 
 
 def _editable_entry_ids(user, version) -> set[int]:

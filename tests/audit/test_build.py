@@ -78,7 +78,14 @@ def test_the_pdf_has_cover_contents_sections_page_numbers_and_manifest(
     assert "Change history from: 2000-01-01" in cover
     assert "Contents" in pages[1]
     for number, title in enumerate(
-        ["Register entry", "Risks and treatment", "Change history", "Manifest"], 1
+        [
+            "Register entry",
+            "Risks and treatment",
+            "Controls and evidence index",
+            "Change history",
+            "Manifest",
+        ],
+        1,
     ):
         assert f"{number}. {title}" in pages[1]
         assert f"{number}. {title}" in text.split("Contents", 1)[1]

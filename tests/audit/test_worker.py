@@ -16,12 +16,14 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
 
 from aims.celery import app as celery_app
 from aims.models import ObjectChange
 from audit.choices import PackStatus
 from audit.services import evidence_pack_request
+from tests.controls.conftest import make_evidence, upload
 
 from .helpers import pdf_pages, sha256, stored_bytes
 
@@ -113,8 +115,17 @@ def _wait_for(pack, process, log_path):
     return pack
 
 
-def test_a_real_worker_builds_the_pack(celery_worker, risky_system, auditor):
+def test_a_real_worker_builds_the_pack(celery_worker, risky_system, auditor, manager):
     process, log_path = celery_worker
+    evidence = [
+        make_evidence(manager, controls=["A.6.2.4"], title="Verification report"),
+        make_evidence(
+            manager,
+            controls=["A.7.4"],
+            title="Data quality log",
+            upload_file=upload("quality.csv", b"metric,value\ncompleteness,0.99\n"),
+        ),
+    ]
     pack = evidence_pack_request(
         kind="ai_system", target_id=risky_system.pk, parameters={}, actor=auditor
     )
@@ -135,6 +146,7 @@ def test_a_real_worker_builds_the_pack(celery_worker, risky_system, auditor):
     for title in (
         "Register entry",
         "Risks and treatment",
+        "Controls and evidence index",
         "Change history",
         "Manifest",
     ):
@@ -150,3 +162,23 @@ def test_a_real_worker_builds_the_pack(celery_worker, risky_system, auditor):
         .filter(event="pack.ready", user_name="system:audit.evidence_pack_build")
         .exists()
     )
+    # The manifest's hashes are those of the evidence files the test stored.
+    stored = {
+        sha256(default_storage.open(f.file.name, "rb").read())
+        for item in evidence
+        for f in item.files.all()
+    }
+    assert {line["sha256"] for line in pack.manifest["evidence"]} == stored
+    flat = "".join(text.split())
+    assert all(digest in flat for digest in stored)
+
+    # The SoA pack, by the same worker.
+    soa = _wait_for(
+        evidence_pack_request(kind="soa", target_id=None, parameters={}, actor=auditor),
+        process,
+        log_path,
+    )
+    assert soa.status == PackStatus.READY, soa.error
+    soa_text = "\n".join(pdf_pages(stored_bytes(soa)))
+    for title in ("Statement of Applicability", "Evidence index", "Crosswalk coverage"):
+        assert soa_text.count(title) >= 2, title
