@@ -10,8 +10,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from controls.models import Control, SoAEntry
-from controls.services import soa_current, soa_entry_save, soa_new_draft
+from aims import roles
+from controls.models import Control, ControlDomain, SoAEntry
+from controls.services import (
+    control_save,
+    soa_approve,
+    soa_current,
+    soa_entry_save,
+    soa_new_draft,
+)
+from tests.factories import make_user
 
 from .conftest import PDF_BYTES, make_evidence
 
@@ -91,6 +99,20 @@ CELLS = {
     "api_evidence_create": _expect(ok=(*MANAGERS, "risk_owner", "alice"), hidden=()),
     "api_check_own_control": _expect(ok=(*MANAGERS, "risk_owner"), hidden=()),
     "api_check_other_control": _expect(ok=MANAGERS, hidden=()),
+    "page_check_add_form_own": _expect(ok=(*MANAGERS, "risk_owner")),
+    # Changing evidence and custom controls: managers (and the evidence's owner)
+    "page_evidence_edit_form": _expect(ok=MANAGERS),
+    "page_evidence_upload": _expect(ok=MANAGERS),
+    "api_evidence_upload": _expect(ok=MANAGERS),
+    "page_custom_control_edit_form": _expect(ok=MANAGERS),
+    "api_custom_control_update": _expect(ok=MANAGERS),
+    "api_annex_a_control_update": _expect(ok=()),
+    # Reading the SoA's other views
+    "api_soa_compare": _expect(ok=EVERYONE_BUT_OUTSIDER),
+    "api_soa_export": _expect(ok=EVERYONE_BUT_OUTSIDER),
+    "page_soa_export": _expect(ok=EVERYONE_BUT_OUTSIDER),
+    # Starting the next version
+    "api_new_draft": _expect(ok=MANAGERS, hidden=()),
 }
 
 
@@ -101,12 +123,21 @@ def world(request, manager, risk_owner):
     soa_entry_save(entry=own, actor=manager)
     other = SoAEntry.objects.get(soa=soa_current(), control__control_id="A.6.2.5")
     public = make_evidence(manager, controls=["A.6.2.4"])
+    custom = control_save(
+        control=Control(
+            control_id="ORG-1",
+            domain=ControlDomain.objects.get(code="ORG"),
+            title="Model cards",
+        ),
+        actor=manager,
+    )
     restricted = make_evidence(manager, controls=["A.6.2.4"], restricted=True)
     return SimpleNamespace(
         own=own,
         other=other,
         control=own.control,
         other_control=other.control,
+        custom=custom,
         public=public,
         restricted=restricted,
     )
@@ -218,7 +249,52 @@ def run(cell, user, w, client, api):
                 {"control": "A.6.2.5", "result": "pass"},
                 format="json",
             )
+        case "page_check_add_form_own":
+            return client.get(reverse("controls:controlcheck_add", args=[w.control.pk]))
+        case "page_evidence_edit_form":
+            return client.get(reverse("controls:evidence_edit", args=[w.public.pk]))
+        case "page_evidence_upload":
+            return client.post(
+                reverse("controls:evidence_upload", args=[w.public.pk]),
+                {"file": SimpleUploadedFile("v2.txt", b"second version")},
+            )
+        case "api_evidence_upload":
+            return api.post(
+                f"/api/v1/evidence/{w.public.pk}/upload/",
+                {"file": SimpleUploadedFile("v3.txt", b"third version")},
+                format="multipart",
+            )
+        case "page_custom_control_edit_form":
+            return client.get(reverse("controls:control_edit", args=[w.custom.pk]))
+        case "api_custom_control_update":
+            return api.patch(
+                f"/api/v1/controls/{w.custom.pk}/",
+                {"title": "Model cards v2"},
+                format="json",
+            )
+        case "api_annex_a_control_update":
+            return api.patch(
+                f"/api/v1/controls/{w.control.pk}/", {"title": "Changed"}, format="json"
+            )
+        case "api_soa_compare":
+            return api.get("/api/v1/soa-versions/1/compare/", {"other": 1})
+        case "api_soa_export":
+            return api.get("/api/v1/soa-versions/1/export/", {"export_format": "csv"})
+        case "page_soa_export":
+            return client.get(reverse("controls:soa"), {"export": "xlsx"})
+        case "api_new_draft":
+            _approve_any_draft()
+            return api.post("/api/v1/soa-versions/new-draft/", {}, format="json")
     raise AssertionError(cell)
+
+
+def _approve_any_draft() -> None:
+    """Leave only approved versions, so that a new draft may be started."""
+    version = soa_current()
+    if version.is_draft:
+        _open_draft()
+        approver = make_user(None, roles.GOVERNANCE_COMMITTEE)
+        soa_approve(version=version, actor=approver, comment="For the matrix")
 
 
 def _open_draft() -> int:
