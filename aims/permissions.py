@@ -12,6 +12,7 @@ __all__ = [
     "ACTIONS",
     "can",
     "grant",
+    "move_ownership",
     "perm_name",
     "permitted_actions",
     "revoke",
@@ -108,3 +109,13 @@ def grant(user, obj, actions=("view", "change")) -> None:
 def revoke(user, obj, actions=("view", "change")) -> None:
     for action in actions:
         remove_perm(perm_name(type(obj), action), user, obj)
+
+
+def move_ownership(obj, previous_owner, new_owner) -> None:
+    """The owner's object permissions follow the record when its owner changes."""
+    if previous_owner == new_owner:
+        return
+    if previous_owner is not None:
+        revoke(previous_owner, obj)
+    if new_owner is not None:
+        grant(new_owner, obj)

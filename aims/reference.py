@@ -10,6 +10,7 @@ from functools import cache
 
 from django.conf import settings
 
+from .models import AimsModel
 from .services import object_save
 
 
@@ -20,12 +21,20 @@ def reference_data() -> dict:
 
 
 def sync_record(model, lookup: dict, values: dict) -> tuple[object, bool]:
-    """Create or update one library row, writing (and change-logging) only real changes."""
+    """Create or update one library row, writing only real changes.
+
+    Governance records go through ``object_save`` (validated, change-logged); plain
+    reference rows (crosswalk links, requirements) are saved as they are.
+    """
     instance = model.objects.filter(**lookup).first()
     if instance is None:
-        return object_save(instance=model(**lookup, **values), actor=None), True
-    if all(getattr(instance, name) == value for name, value in values.items()):
+        instance = model(**lookup, **values)
+    elif all(getattr(instance, name) == value for name, value in values.items()):
         return instance, False
-    for name, value in values.items():
-        setattr(instance, name, value)
-    return object_save(instance=instance, actor=None), True
+    else:
+        for name, value in values.items():
+            setattr(instance, name, value)
+    if isinstance(instance, AimsModel):
+        return object_save(instance=instance, actor=None), True
+    instance.save()
+    return instance, True

@@ -35,11 +35,11 @@ def load_library(reference: dict) -> int:
             "objective": own["domains"][domain["id"]]["objective"],
             "position": position,
         }
-        domains[domain["id"]], created = _sync_plain(
+        domains[domain["id"]], created = sync_record(
             ControlDomain, {"code": domain["id"]}, values
         )
         changed += created
-    _, created = _sync_plain(
+    _, created = sync_record(
         ControlDomain,
         {"code": CUSTOM_DOMAIN},
         {
@@ -70,17 +70,6 @@ def load_library(reference: dict) -> int:
     return changed
 
 
-def _sync_plain(model, lookup: dict, values: dict):
-    """Reference rows that are not governance records: update in place, no change log."""
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        return model.objects.create(**lookup, **values), True
-    stale = {k: v for k, v in values.items() if getattr(instance, k) != v}
-    if stale:
-        model.objects.filter(pk=instance.pk).update(**stale)
-    return instance, bool(stale)
-
-
 def _load_requirements(reference: dict) -> int:
     act = reference["eu_ai_act"]
     titles: dict[str, tuple[str, str]] = {}
@@ -99,7 +88,7 @@ def _load_requirements(reference: dict) -> int:
         sorted(articles, key=lambda a: (int("".join(filter(str.isdigit, a)) or 0), a))
     ):
         title, group = titles.get(article, ("", "Other articles"))
-        changed += _sync_plain(
+        changed += sync_record(
             Requirement,
             {"framework": Framework.EU_AI_ACT, "ref": article},
             {"title": title, "group": group, "position": position},
@@ -108,7 +97,7 @@ def _load_requirements(reference: dict) -> int:
     for function in reference["nist_ai_rmf"]["functions"]:
         for category in function["categories"]:
             position += 1
-            changed += _sync_plain(
+            changed += sync_record(
                 Requirement,
                 {"framework": Framework.NIST_AI_RMF, "ref": category["id"]},
                 {
@@ -144,7 +133,7 @@ def _load_crosswalk(mappings: list[dict]) -> int:
             for link in mapping["nist_ai_rmf"]
         ]
         for requirement, detail, basis, note in links:
-            changed += _sync_plain(
+            changed += sync_record(
                 CrosswalkLink,
                 {"control": control, "requirement": requirement, "detail": detail},
                 {"basis": basis, "note": note[:300]},

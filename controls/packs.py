@@ -9,7 +9,7 @@ from audit.packs.registry import PackContent, PackKind, RecordRef, Section
 
 from .choices import Framework, SoAStatus
 from .models import Evidence, EvidenceFile, SoAVersion
-from .selectors import coverage, coverage_summary, soa_rows
+from .selectors import coverage, coverage_summary, soa_rows, soa_totals
 
 
 def evidence_index(evidence_qs) -> tuple[list[Evidence], list[ManifestFile]]:
@@ -134,23 +134,13 @@ class SoAPackKind(PackKind):
             frameworks.append(
                 {"label": label, "items": items, "summary": coverage_summary(items)}
             )
-        applicable = [r for r in rows if r.applicable]
         return PackContent(
             context={
                 "version": version,
                 "rows": rows,
                 "evidence": evidence,
                 "frameworks": frameworks,
-                "totals": {
-                    "rows": len(rows),
-                    "applicable": len(applicable),
-                    "excluded": sum(1 for r in rows if r.applicable is False),
-                    "implemented": sum(
-                        1
-                        for r in applicable
-                        if r.implementation_status == "implemented"
-                    ),
-                },
+                "totals": soa_totals(rows),
             },
             evidence=manifest,
             records=[RecordRef(str(version), version.version)],

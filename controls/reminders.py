@@ -21,6 +21,7 @@ def _checks_due(until: datetime.date):
     """Next check = last check + the row's test frequency; a control never checked is
     due one period after it first entered the SoA."""
     from .models import ControlCheck, SoAEntry
+    from .services import next_check_due
 
     rows = _current_rows().annotate(
         last_checked=Subquery(
@@ -35,8 +36,9 @@ def _checks_due(until: datetime.date):
         ),
     )
     for row in rows:
-        base = row.last_checked or row.first_listed.date()
-        due = base + datetime.timedelta(days=row.test_frequency)
+        due = next_check_due(
+            row.last_checked or row.first_listed.date(), row.test_frequency
+        )
         if due <= until:
             yield DueItem(
                 row.control,

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -70,14 +70,30 @@ def annotate_rows(queryset, today: datetime.date | None = None):
     )
 
 
+def soa_totals(rows) -> dict[str, int]:
+    """The counts above the SoA (page and pack) from rows of ``soa_rows``."""
+    applicable = [r for r in rows if r.applicable]
+    return {
+        "rows": len(rows),
+        "applicable": len(applicable),
+        "excluded": sum(1 for r in rows if r.applicable is False),
+        "undecided": sum(1 for r in rows if r.applicable is None),
+        "implemented": sum(
+            1 for r in applicable if r.implementation_status == "implemented"
+        ),
+        "without_evidence": sum(1 for r in applicable if not r.evidence_count),
+        "failing": sum(
+            1
+            for r in rows
+            if r.last_check_result in (CheckResult.FAIL, CheckResult.PARTIAL)
+        ),
+    }
+
+
 def filter_failing(queryset):
     return queryset.filter(
         last_check_result__in=[CheckResult.FAIL, CheckResult.PARTIAL]
     )
-
-
-def has_evidence_condition():
-    return Exists(Evidence.objects.filter(controls=OuterRef("control_id")))
 
 
 # Crosswalk coverage: "test once, satisfy many"

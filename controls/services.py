@@ -10,7 +10,7 @@ from django.utils import timezone
 from aims.context import attributed_to
 from aims.history import change_scope, record_event
 from aims.models import ReferenceCounter
-from aims.permissions import can, grant, revoke, visible_to
+from aims.permissions import can, move_ownership, visible_to
 from aims.services import object_save
 
 from .choices import ControlSource, EvidenceKind, SoAStatus
@@ -86,11 +86,10 @@ def soa_current() -> SoAVersion:
 
     A portal without any version gets draft 1 with one row per control.
     """
-    version = SoAVersion.objects.order_by("status", "-number").first()
-    # "approved" < "draft": order so that a draft wins over any approved version.
-    draft = SoAVersion.objects.filter(status=SoAStatus.DRAFT).first()
-    if draft is not None:
-        return draft
+    version = (
+        SoAVersion.objects.filter(status=SoAStatus.DRAFT).first()
+        or SoAVersion.objects.order_by("-number").first()
+    )
     if version is not None:
         return version
     with transaction.atomic(), attributed_to(None), change_scope():
@@ -118,17 +117,8 @@ def soa_entry_save(*, entry: SoAEntry, actor, expected_version=None) -> SoAEntry
                 {"applicable": "Decide whether the control is applicable."}
             )
         object_save(instance=entry, actor=actor, expected_version=expected_version)
-        _move_owner_permissions(entry, stored.owner)
+        move_ownership(entry, stored.owner, entry.owner)
     return entry
-
-
-def _move_owner_permissions(entry: SoAEntry, previous_owner) -> None:
-    if entry.owner_id == getattr(previous_owner, "pk", None):
-        return
-    if previous_owner is not None:
-        revoke(previous_owner, entry)
-    if entry.owner is not None:
-        grant(entry.owner, entry)
 
 
 def soa_approve(*, version: SoAVersion, actor, comment: str) -> SoAVersion:
@@ -143,7 +133,7 @@ def soa_approve(*, version: SoAVersion, actor, comment: str) -> SoAVersion:
             raise FrozenVersion(f"SoA version {version.number} is already approved.")
         entries = list(
             version.entries.select_related("control").prefetch_related(
-                "control__risk_links", "control__evidence"
+                "control__risk_links__risk", "control__evidence"
             )
         )
         undecided = [
@@ -206,8 +196,7 @@ def soa_new_draft(*, actor, summary: str = "") -> SoAVersion:
                 for field in ENTRY_FIELDS:
                     setattr(entry, field, getattr(old, field))
             object_save(instance=entry, actor=actor)
-            if entry.owner is not None:
-                grant(entry.owner, entry)
+            move_ownership(entry, None, entry.owner)
     return draft
 
 
@@ -281,9 +270,8 @@ def control_check_save(*, check: ControlCheck, actor, m2m=None) -> ControlCheck:
     return check
 
 
-def next_check_due(last_checked: datetime.date | None, frequency_days: int):
-    if last_checked is None:
-        return None
+def next_check_due(last_checked: datetime.date, frequency_days: int) -> datetime.date:
+    """A control is checked again one test period after its last check."""
     return last_checked + datetime.timedelta(days=frequency_days)
 
 
@@ -297,11 +285,10 @@ def evidence_save(
     with attributed_to(actor), change_scope():
         previous_owner = None
         if evidence.pk is not None:
-            previous_owner = (
-                Evidence.objects.filter(pk=evidence.pk)
-                .values_list("owner", flat=True)
-                .first()
+            stored = (
+                Evidence.objects.select_related("owner").filter(pk=evidence.pk).first()
             )
+            previous_owner = stored.owner if stored is not None else None
         else:
             evidence.reference = ReferenceCounter.next_reference(REFERENCE_PREFIX)
             evidence.kind = (
@@ -318,10 +305,7 @@ def evidence_save(
         )
         if upload is not None:
             evidence_add_file(evidence=evidence, upload=upload, actor=actor)
-        if evidence.owner_id != previous_owner:
-            if previous_owner is not None:
-                revoke(type(evidence.owner).objects.get(pk=previous_owner), evidence)
-            grant(evidence.owner, evidence)
+        move_ownership(evidence, previous_owner, evidence.owner)
     return evidence
 
 

@@ -1,24 +1,13 @@
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 
 from aims.tables import OwnerOrderingMixin
 
 from .models import Control, Evidence
 
-FRESHNESS_BADGES = {
-    "valid": "text-bg-success",
-    "expiring": "text-bg-warning",
-    "expired": "text-bg-danger",
-}
-
 
 def freshness_badge(evidence) -> str:
-    state = evidence.freshness()
-    return format_html(
-        '<span class="badge {}">{}</span>',
-        FRESHNESS_BADGES[state],
-        evidence.get_freshness_display(),
-    )
+    return render_to_string("controls/_freshness.html", {"item": evidence})
 
 
 class ControlTable(tables.Table):

@@ -3,7 +3,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views import View
 
 from aims import exports
@@ -24,7 +23,7 @@ from .forms import (
     SoAEntryForm,
 )
 from .models import Control, ControlCheck, Evidence, EvidenceFile, SoAEntry, SoAVersion
-from .selectors import FRAMEWORKS, coverage, coverage_summary, soa_rows
+from .selectors import FRAMEWORKS, coverage, coverage_summary, soa_rows, soa_totals
 from .services import (
     control_check_save,
     control_save,
@@ -33,6 +32,7 @@ from .services import (
     may_download,
     may_edit_entry,
     may_record_check,
+    next_check_due,
     soa_approve,
     soa_compare,
     soa_current,
@@ -92,7 +92,7 @@ class ControlDetailView(generic.ObjectDetailView):
             "latest_check": latest,
             "failing": latest is not None and latest.result != CheckResult.PASS,
             "next_check_due": (
-                latest.checked_on + timezone.timedelta(days=entry.test_frequency)
+                next_check_due(latest.checked_on, entry.test_frequency)
                 if latest and entry and entry.applicable
                 else None
             ),
@@ -177,7 +177,7 @@ class SoAView(View):
                 "approve_form": ApproveForm(),
                 "draft_form": NewDraftForm(),
                 "versions": SoAVersion.objects.select_related("approved_by")[:20],
-                "totals": _totals(rows),
+                "totals": soa_totals(rows),
                 "can_request_pack": _soa_pack_kind().may_request(request.user),
             },
         )
@@ -197,21 +197,6 @@ def _editable_entry_ids(user, version) -> set[int]:
             "pk", flat=True
         )
     )
-
-
-def _totals(rows) -> dict:
-    applicable = [r for r in rows if r.applicable]
-    return {
-        "rows": len(rows),
-        "applicable": len(applicable),
-        "excluded": sum(1 for r in rows if r.applicable is False),
-        "undecided": sum(1 for r in rows if r.applicable is None),
-        "implemented": sum(
-            1 for r in applicable if r.implementation_status == "implemented"
-        ),
-        "without_evidence": sum(1 for r in applicable if not r.evidence_count),
-        "failing": sum(1 for r in rows if r.last_check_result in ("fail", "partial")),
-    }
 
 
 class SoAEntryEditView(generic.ObjectEditView):

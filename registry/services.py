@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from aims.context import attributed_to
 from aims.history import change_scope
 from aims.models import ReferenceCounter, Tag
-from aims.permissions import grant, revoke
+from aims.permissions import move_ownership
 from aims.services import object_save
 
 from .models import REFERENCE_PREFIX, AISystem
@@ -69,9 +69,5 @@ def ai_system_save(
         object_save(
             instance=system, actor=actor, m2m=m2m, expected_version=expected_version
         )
-        if system.owner != previous_owner:
-            if previous_owner is not None:
-                revoke(previous_owner, system)
-            if system.owner is not None:
-                grant(system.owner, system)
+        move_ownership(system, previous_owner, system.owner)
     return system

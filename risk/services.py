@@ -14,7 +14,7 @@ from django.utils import timezone
 from aims.context import attributed_to
 from aims.history import change_scope, record_event
 from aims.models import ReferenceCounter
-from aims.permissions import can, grant, revoke
+from aims.permissions import can, move_ownership
 from aims.services import object_save
 
 from .choices import RiskStatus, Treatment
@@ -170,10 +170,7 @@ def risk_save(
             )
         if controls is not None:
             _set_controls(risk, controls)
-        if risk.owner != previous_owner:
-            if previous_owner is not None:
-                revoke(previous_owner, risk)
-            grant(risk.owner, risk)
+        move_ownership(risk, previous_owner, risk.owner)
     return risk
 
 

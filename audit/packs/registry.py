@@ -20,6 +20,7 @@ section templates, registered with ``register()`` from an ``AppConfig.ready()``:
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -87,7 +88,7 @@ class PackContent:
     records: list[RecordRef] = field(default_factory=list)
 
 
-class PackKind:
+class PackKind(ABC):
     """Base of every pack kind. Subclasses set the class attributes and ``build()``."""
 
     key: str = ""
@@ -204,9 +205,9 @@ class PackKind:
 
     # Building
 
+    @abstractmethod
     def build(self, pack: EvidencePack, target, parameters: dict) -> PackContent:
         """Gather the data of the pack (the context builder)."""
-        raise NotImplementedError
 
     def file_name(self, pack: EvidencePack) -> str:
         from django.utils.text import slugify
