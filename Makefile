@@ -5,6 +5,7 @@
 #   make test        pytest (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 #   make lint        ruff check
 #   make lock        regenerate requirements.lock from pyproject.toml
+#   make assets      refresh static/vendor/ from the npm registry (package.json)
 #   make clean       remove .venv and caches (keeps var/ data)
 #   make clean-data  also remove var/ (SQLite database, media, dev secret key)
 
@@ -18,7 +19,7 @@ UV    := $(VENV)/bin/uv
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install run test lint lock lock-upgrade browser-deps clean clean-data
+.PHONY: help venv install run test lint lock lock-upgrade assets browser-deps clean clean-data
 
 help:
 	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -86,6 +87,20 @@ lock: | $(UV)
 
 lock-upgrade: | $(UV)
 	$(UV) pip compile pyproject.toml --extra dev -o requirements.lock --python $(PY) --upgrade
+
+# Front-end libraries are committed under static/vendor/ (so neither `make run` nor CI
+# needs Node); this refreshes them from the versions pinned in package-lock.json. Source
+# map comments are dropped: the maps are not shipped, and the manifest storage of
+# `collectstatic` would fail on the missing files.
+VENDOR := static/vendor
+
+assets:
+	npm ci --no-audit --no-fund --ignore-scripts
+	mkdir -p $(VENDOR)/tom-select
+	for f in js/tom-select.complete.min.js css/tom-select.bootstrap5.min.css; do \
+	  sed '/sourceMappingURL=/d' node_modules/tom-select/dist/$$f > $(VENDOR)/tom-select/$$(basename $$f); \
+	done
+	cp node_modules/tom-select/LICENSE $(VENDOR)/tom-select/LICENSE
 
 # --- Cleaning -----------------------------------------------------------------
 

@@ -1,60 +1,46 @@
-"""``/api/v1/``: one router for every app."""
+"""``/api/v1/``: one router for every app.
 
+An app plugs in by naming its routes module on its AppConfig (``api_routes =
+"registry.api.routes"``); the module holds ``routes``, a list of ``Route``s, and
+optionally ``urlpatterns`` for views that are not viewsets.
+"""
+
+from importlib import import_module
+
+from django.apps import apps
 from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from aims.api import notifications, views
+from aims.api.autocomplete import AutocompleteView
+from aims.api.routes import Route
 from aims.views.errors import not_found
-from audit.api.views import EvidencePackViewSet
-from controls.api.views import (
-    ControlCheckViewSet,
-    ControlDomainViewSet,
-    ControlViewSet,
-    CoverageViewSet,
-    EvidenceViewSet,
-    RequirementViewSet,
-    SoAEntryViewSet,
-    SoAVersionViewSet,
-)
-from registry.api.views import (
-    AIRoleViewSet,
-    AISystemViewSet,
-    DataCategoryViewSet,
-    TagViewSet,
-)
-from risk.api.views import (
-    AIObjectiveViewSet,
-    RiskCriteriaViewSet,
-    RiskSourceViewSet,
-    RiskViewSet,
-    TreatmentActionViewSet,
-)
+
+AIMS_ROUTES = [
+    Route("change-log", views.ObjectChangeViewSet),
+    Route("users", views.UserViewSet),
+    Route("roles", views.RoleViewSet),
+    Route("me/token", views.MyTokenViewSet, basename="my-token"),
+    Route("notifications", notifications.NotificationViewSet),
+    Route("me/due-items", notifications.MyDueItemViewSet, basename="my-due-items"),
+]
+
+
+def _app_route_modules():
+    for config in apps.get_app_configs():
+        module_name = getattr(config, "api_routes", None)
+        if module_name:
+            yield import_module(module_name)
+
 
 router = DefaultRouter()
-router.register("ai-systems", AISystemViewSet)
-router.register("ai-roles", AIRoleViewSet)
-router.register("data-categories", DataCategoryViewSet)
-router.register("tags", TagViewSet)
-router.register("risks", RiskViewSet)
-router.register("treatment-actions", TreatmentActionViewSet)
-router.register("risk-criteria", RiskCriteriaViewSet)
-router.register("risk-sources", RiskSourceViewSet)
-router.register("ai-objectives", AIObjectiveViewSet)
-router.register("controls", ControlViewSet)
-router.register("control-domains", ControlDomainViewSet)
-router.register("requirements", RequirementViewSet)
-router.register("soa-versions", SoAVersionViewSet)
-router.register("soa-entries", SoAEntryViewSet)
-router.register("evidence", EvidenceViewSet)
-router.register("control-checks", ControlCheckViewSet)
-router.register("crosswalk-coverage", CoverageViewSet, basename="crosswalk-coverage")
-router.register("evidence-packs", EvidencePackViewSet)
-router.register("change-log", views.ObjectChangeViewSet)
-router.register("users", views.UserViewSet)
-router.register("roles", views.RoleViewSet)
-router.register("me/token", views.MyTokenViewSet, basename="my-token")
-router.register("notifications", notifications.NotificationViewSet)
-router.register("me/due-items", notifications.MyDueItemViewSet, basename="my-due-items")
+extra_patterns = []
+for module in _app_route_modules():
+    for route in module.routes:
+        route.register(router)
+    extra_patterns += getattr(module, "urlpatterns", [])
+for route in AIMS_ROUTES:
+    route.register(router)
 
 urlpatterns = [
     path("auth/token/", views.ObtainTokenView.as_view(), name="api-token-obtain"),
@@ -63,6 +49,10 @@ urlpatterns = [
         notifications.MyNotificationPreferenceView.as_view(),
         name="my-notification-preferences",
     ),
+    path(
+        "autocomplete/<str:key>/", AutocompleteView.as_view(), name="api-autocomplete"
+    ),
+    *extra_patterns,
     *router.urls,
     # Unknown API paths get the API's JSON 404 in development too (DEBUG skips
     # handler404). Only paths with a slash, so APPEND_SLASH still redirects.

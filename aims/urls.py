@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -40,12 +41,12 @@ urlpatterns = [
         notifications.NotificationPreferenceView.as_view(),
         name="notification_preferences",
     ),
-    path("register/", include("registry.urls")),
-    path("risks/", include("risk.urls")),
-    path("impact/", pages.section, {"key": "impact"}, name="impact_index"),
-    path("controls/", include("controls.urls")),
-    path("audits/", pages.section, {"key": "audit"}, name="audit_index"),
-    path("audits/", include("audit.urls")),
+    # Each app's pages, under the prefix its AppConfig declares (``urls_prefix``).
+    *(
+        path(config.urls_prefix, include(f"{config.name}.urls"))
+        for config in apps.get_app_configs()
+        if getattr(config, "urls_prefix", None) is not None
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("aims.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -91,9 +91,7 @@ def api_for(db):
     return make
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(db):
-    """Reference libraries and default risk criteria, as after ``manage.py load_reference``."""
+def _load_reference_data():
     from django.apps import apps
 
     from aims.reference import reference_data
@@ -102,3 +100,30 @@ def _reference_data(db):
         loader = getattr(config, "load_reference", None)
         if loader is not None:
             loader(reference_data())
+
+
+def _reference_data_present() -> bool:
+    # The last thing every load writes: the first SoA draft (controls) comes after the
+    # library; risk criteria come with the risk app. Both must be there.
+    from controls.models import SoAVersion
+    from risk.models import RiskCriteria
+
+    return SoAVersion.objects.exists() and RiskCriteria.objects.exists()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference libraries and default risk criteria, loaded once per test database.
+
+    Tests run inside a transaction that is rolled back, so the rows stay. A test on
+    ``transactional_db`` empties every table afterwards; the next test loads them again.
+    """
+    with django_db_blocker.unblock():
+        _load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    """As after ``manage.py load_reference``, in every test."""
+    if not _reference_data_present():
+        _load_reference_data()

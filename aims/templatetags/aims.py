@@ -39,3 +39,31 @@ def query_with(context, **kwargs):
 @register.filter
 def field_type(bound_field):
     return bound_field.field.widget.__class__.__name__
+
+
+@register.filter
+def nav_active(section, path: str) -> bool:
+    """Whether the page at ``path`` belongs to this navigation section."""
+    return section.active(path)
+
+
+@register.simple_tag(takes_context=True)
+def render_template(context, template_name, own_context):
+    """A plug-in's template (dashboard card, record tab or panel) with its own context,
+    plus ``object``, ``request`` and ``user``."""
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        template_name,
+        {
+            "object": context.get("object"),
+            **own_context,
+            "user": context.get("user"),
+        },
+        request=context.get("request"),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def render_card(context, card, card_context):
+    return render_template(context, card.template, card_context)

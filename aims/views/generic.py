@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django_tables2 import RequestConfig
 
-from aims import exports
+from aims import exports, record_tabs
 from aims.models import ObjectChange
 from aims.permissions import can, permitted_actions, visible_to
 from aims.services import EditConflict, object_delete, object_save
@@ -27,6 +27,7 @@ from .display import fieldset_rows
 __all__ = [
     "BaseObjectView",
     "ObjectChangeLogView",
+    "ObjectTabView",
     "ObjectDeleteView",
     "ObjectDetailView",
     "ObjectEditView",
@@ -78,6 +79,16 @@ class BaseObjectView(View):
             "url_prefix": f"{app_label}:{model_name}",
             "can_add": can(self.request.user, "add", self.model),
             **extra,
+        }
+
+    def record_context(self, obj, active_tab: str) -> dict:
+        """What every page of one record shows in its header: actions and tabs."""
+        return {
+            "object": obj,
+            "permitted": permitted_actions(self.request.user, obj),
+            "active_tab": active_tab,
+            "record_tabs": record_tabs.tabs_for(self.model, self.request.user, obj),
+            "record_actions": record_tabs.actions_for(self.request, obj),
         }
 
     def render(self, context, status=200):
@@ -133,13 +144,36 @@ class ObjectDetailView(BaseObjectView):
 
     def get(self, request, pk):
         obj = self.get_object(pk=pk)
+        panels = []
+        for panel in record_tabs.panels_for(self.model):
+            panel_context = panel.context(request, obj)
+            if panel_context is not None:
+                panels.append((panel, panel_context))
         return self.render(
             self.base_context(
-                object=obj,
                 fieldsets=fieldset_rows(obj, self.fieldsets),
-                permitted=permitted_actions(request.user, obj),
-                active_tab="details",
+                panels=panels,
+                **self.record_context(obj, "details"),
                 **self.get_extra_context(obj),
+            )
+        )
+
+
+class ObjectTabView(BaseObjectView):
+    """A tab another app added to the record's pages (``aims.record_tabs``)."""
+
+    template_name = "generic/object_tab.html"
+
+    def get(self, request, pk, tab):
+        obj = self.get_object(pk=pk)
+        record_tab = record_tabs.tab_for(self.model, tab)
+        if record_tab is None or not record_tab.visible(request.user, obj):
+            raise Http404("No such tab")
+        return self.render(
+            self.base_context(
+                tab=record_tab,
+                tab_context=record_tab.context(request, obj),
+                **self.record_context(obj, record_tab.key),
             )
         )
 
@@ -300,10 +334,5 @@ class ObjectChangeLogView(BaseObjectView):
         )
         page = Paginator(entries, self.per_page).get_page(request.GET.get("page"))
         return self.render(
-            self.base_context(
-                object=obj,
-                page_obj=page,
-                permitted=permitted_actions(request.user, obj),
-                active_tab="history",
-            )
+            self.base_context(page_obj=page, **self.record_context(obj, "history"))
         )

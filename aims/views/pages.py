@@ -11,20 +11,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from rest_framework.authtoken.models import Token
 
-from aims import accounts
+from aims import accounts, dashboard
 from aims.filtersets import ObjectChangeFilterSet
 from aims.models import ObjectChange
 from aims.permissions import can, visible_to
-from registry.selectors import register_summary
 
 
 def home(request):
-    context = {"register": register_summary(request.user)}
-    if can(request.user, "view", ObjectChange):
-        context["recent_changes"] = ObjectChange.objects.select_related(
-            "content_type"
-        ).order_by("-seq")[:8]
-    return render(request, "aims/home.html", context)
+    """The dashboard: the cards the apps registered (``aims.dashboard``)."""
+    return render(request, "aims/home.html", {"cards": dashboard.cards_for(request)})
+
+
+def recent_changes_card(request) -> dict | None:
+    if not can(request.user, "view", ObjectChange):
+        return None
+    return {
+        "recent_changes": ObjectChange.objects.select_related("content_type").order_by(
+            "-seq"
+        )[:8]
+    }
 
 
 class ChangeLogListView(View):
@@ -71,29 +76,6 @@ class TokenView(View):
             request, "A new API token was issued; the previous one no longer works."
         )
         return redirect("token")
-
-
-SECTIONS = {
-    "risk": (
-        "Risks",
-        "AI risk assessment and treatment (ISO/IEC 42001 6.1.2, 6.1.3, 8.2, 8.3).",
-    ),
-    "impact": (
-        "Impact",
-        "AI system impact assessments and EU AI Act classification (6.1.4, 8.4, A.5).",
-    ),
-    "audit": (
-        "Audits & Reviews",
-        "Internal audits, nonconformities, corrective actions and management reviews (9.2, 9.3, 10).",
-    ),
-}
-
-
-def section(request, key):
-    title, scope = SECTIONS[key]
-    return render(
-        request, "aims/section.html", {"title": title, "scope": scope, "section": key}
-    )
 
 
 @login_not_required

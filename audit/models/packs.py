@@ -17,6 +17,7 @@ from django.utils import timezone
 from aims.models import ChangeLogged
 
 from ..choices import PackStatus
+from ..packs.registry import get_kind, kinds
 
 REFERENCE_PREFIX = "EVP"
 
@@ -27,8 +28,6 @@ class EvidencePackQuerySet(models.QuerySet):
         pack kind's own requirements, and the pack's target must still be visible to
         them (a pack of a system they can no longer see is hidden)."""
         from aims.permissions import visible_to
-
-        from ..packs.registry import kinds
 
         allowed = models.Q(pk__in=[])
         for kind in kinds():
@@ -110,8 +109,6 @@ class EvidencePack(ChangeLogged, models.Model):
 
     @property
     def kind_title(self) -> str:
-        from ..packs.registry import get_kind
-
         kind = get_kind(self.kind)
         return kind.title if kind is not None else self.kind
 

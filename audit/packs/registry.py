@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -36,12 +37,18 @@ if TYPE_CHECKING:
 __all__ = [
     "EvidenceFile",
     "PackContent",
+    "PackExtension",
     "PackKind",
     "RecordRef",
     "Section",
+    "extend",
+    "extensions_of",
     "get_kind",
     "kinds",
     "kinds_for",
+    "may_view_any_pack",
+    "pack_build",
+    "pack_sections",
     "register",
 ]
 
@@ -109,16 +116,12 @@ class PackKind(ABC):
     # Who may request and see
 
     def may_view(self, user) -> bool:
-        from ..models import EvidencePack
-
-        return can(user, "view", EvidencePack) and all(
+        return can(user, "view", _pack_model()) and all(
             can(user, action, model) for model, action in self.requires
         )
 
     def may_request(self, user) -> bool:
-        from ..models import EvidencePack
-
-        return can(user, "add", EvidencePack) and all(
+        return can(user, "add", _pack_model()) and all(
             can(user, action, model) for model, action in self.requires
         )
 
@@ -216,6 +219,68 @@ class PackKind(ABC):
         return f"{pack.reference}-{self.key}-{scope}.pdf"
 
 
+@dataclass(frozen=True)
+class PackExtension:
+    """A section another app adds to an existing kind (e.g. the incidents of an AI
+    system in the AI system pack), with the builder that fills it. ``build`` has the
+    signature of ``PackKind.build`` and returns a ``PackContent`` whose context keys must
+    not clash with the kind's; ``after`` is the anchor of the section it follows (empty:
+    at the end)."""
+
+    section: Section
+    build: Any
+    after: str = ""
+
+
+_extensions: dict[str, list[PackExtension]] = {}
+
+
+def extend(kind_key: str, extension: PackExtension) -> PackExtension:
+    """Add a section to the kind ``kind_key`` (registered before or after this call)."""
+    existing = _extensions.setdefault(kind_key, [])
+    existing[:] = [e for e in existing if e.section.anchor != extension.section.anchor]
+    existing.append(extension)
+    return extension
+
+
+def extensions_of(kind_key: str) -> list[PackExtension]:
+    return list(_extensions.get(kind_key, ()))
+
+
+def pack_sections(kind: PackKind) -> tuple[Section, ...]:
+    """The kind's sections with those of its extensions in place."""
+    sections = list(kind.sections)
+    for extension in extensions_of(kind.key):
+        anchors = [section.anchor for section in sections]
+        if extension.after in anchors:
+            sections.insert(anchors.index(extension.after) + 1, extension.section)
+        else:
+            sections.append(extension.section)
+    return tuple(sections)
+
+
+def pack_build(kind: PackKind, pack, target, parameters: dict) -> PackContent:
+    """The kind's content and its extensions' content, merged."""
+    content = kind.build(pack, target, dict(parameters))
+    for extension in extensions_of(kind.key):
+        extra = extension.build(pack, target, dict(parameters))
+        clash = set(extra.context) & set(content.context)
+        if clash:
+            raise ValueError(
+                f"Pack extension {extension.section.anchor!r} reuses context keys "
+                f"{sorted(clash)} of {kind.key!r}"
+            )
+        content.context.update(extra.context)
+        content.evidence.extend(extra.evidence)
+        content.records.extend(extra.records)
+    return content
+
+
+def _pack_model():
+    # By name, not by import: the model imports this module (one direction only).
+    return apps.get_model("audit", "EvidencePack")
+
+
 _kinds: dict[str, PackKind] = {}
 
 
@@ -235,9 +300,15 @@ def get_kind(key: str) -> PackKind | None:
 
 
 def kinds() -> list[PackKind]:
-    return list(_kinds.values())
+    """Every kind, by title (the order of the request page's tabs)."""
+    return sorted(_kinds.values(), key=lambda kind: kind.title)
 
 
 def kinds_for(user) -> list[PackKind]:
     """The kinds ``user`` may request."""
-    return [kind for kind in _kinds.values() if kind.may_request(user)]
+    return [kind for kind in kinds() if kind.may_request(user)]
+
+
+def may_view_any_pack(user) -> bool:
+    """Whether ``user`` may see packs of some kind (the navigation shows the list)."""
+    return any(kind.may_view(user) for kind in kinds())

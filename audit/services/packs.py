@@ -41,7 +41,7 @@ from aims.models import ObjectChange, ReferenceCounter
 from ..choices import PackStatus
 from ..models import EvidencePack
 from ..models.packs import REFERENCE_PREFIX
-from ..packs.registry import PackKind, get_kind, kinds
+from ..packs.registry import PackKind, get_kind, kinds, pack_build, pack_sections
 
 logger = logging.getLogger(__name__)
 
@@ -243,14 +243,14 @@ def _html(pack: EvidencePack, pack_kind: PackKind):
             raise PackBuildError(
                 f"{pack.target_repr} no longer exists; request a pack of another target."
             ) from None
-        content = pack_kind.build(pack, target, dict(pack.parameters))
+        content = pack_build(pack_kind, pack, target, pack.parameters)
         html = render_to_string(
             pack_kind.template,
             {
                 **content.context,
                 "pack": pack,
                 "kind": pack_kind,
-                "sections": pack_kind.sections,
+                "sections": pack_sections(pack_kind),
                 "organisation": settings.AIMS_ORGANISATION_NAME,
                 "generated_at": timezone.now(),
                 "parameters": _parameter_labels(pack_kind, pack.parameters),

@@ -1,4 +1,5 @@
-"""Risk panels other pages include (home page, AI system page) without importing views."""
+"""The risk panel: the home page's card and the AI system page's panel (registered in
+``risk.apps``), and the ``{% risk_panel %}`` tag for templates of this app."""
 
 from django import template
 
@@ -10,10 +11,8 @@ from risk.services import criteria_current
 register = template.Library()
 
 
-@register.inclusion_tag("risk/_risk_panel.html", takes_context=True)
-def risk_panel(context, ai_system=None):
+def risk_panel_context(user, ai_system=None) -> dict:
     """Heat maps (and, for one AI system, its risks) of the risks the user may see."""
-    user = context["request"].user
     risks = visible_to(Risk.objects.all(), user, "view")
     if ai_system is not None:
         risks = risks.filter(ai_system=ai_system)
@@ -25,3 +24,8 @@ def risk_panel(context, ai_system=None):
         else None,
         "can_add": can(user, "add", Risk),
     }
+
+
+@register.inclusion_tag("risk/_risk_panel.html", takes_context=True)
+def risk_panel(context, ai_system=None):
+    return risk_panel_context(context["request"].user, ai_system)

@@ -33,9 +33,9 @@ def test_a_manager_completes_the_soa_and_the_committee_approves_it(
         soa_entry_save(entry=entry, actor=manager)
 
     log_in(page, "maria", TEST_PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Controls & SoA"
-    ).click()
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("button", name="Controls & SoA").click()
+    nav.get_by_role("link", name="Statement of Applicability").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         "Statement of Applicability v1"
     )

@@ -1,12 +1,8 @@
 """The pack kinds this app provides; other apps register theirs from their AppConfig."""
 
-from controls.packs import SoAPackKind
-
 from ..registry import register
 from .ai_system import AISystemPackKind
 
 
 def register_builtin_kinds() -> None:
     register(AISystemPackKind())
-    # The SoA pack's content lives with the controls app.
-    register(SoAPackKind())
