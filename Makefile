@@ -13,6 +13,8 @@ PYTHON      ?= python3
 VENV        ?= .venv
 PORT        ?= 8000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist); each gets its own test database. 0 runs in one process.
+TEST_WORKERS ?= auto
 
 PY    := $(VENV)/bin/python
 UV    := $(VENV)/bin/uv
@@ -75,7 +77,7 @@ browser-deps:
 	fi
 
 test: install browser-deps
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --numprocesses=$(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

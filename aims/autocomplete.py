@@ -38,6 +38,9 @@ from .permissions import visible_to
 
 __all__ = [
     "INLINE_LIMIT",
+    "USER_SEARCH_FIELDS",
+    "owner_lookup",
+    "user_label",
     "AutocompleteSelect",
     "AutocompleteSelectMultiple",
     "Lookup",
@@ -89,6 +92,28 @@ class Lookup:
 def _joins_many(search_fields) -> bool:
     # Searching across a to-many relation can repeat a row.
     return any("__" in name for name in search_fields)
+
+
+def user_label(user) -> str:
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.username})" if full_name else user.username
+
+
+USER_SEARCH_FIELDS = ("username", "first_name", "last_name")
+
+
+def owner_lookup(model) -> Lookup:
+    """The people who may be named owner of a ``model`` record (``own_<model>``), the
+    choices of its owner field: key ``"<app_label>.<model>.owner"``."""
+    from .permissions import users_with
+
+    return Lookup(
+        key=f"{model._meta.label_lower}.owner",
+        queryset=lambda user: users_with(model, "own"),
+        search_fields=USER_SEARCH_FIELDS,
+        label=user_label,
+        ordering=("first_name", "last_name", "username"),
+    )
 
 
 _lookups: dict[str, Lookup] = {}

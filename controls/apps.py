@@ -8,28 +8,9 @@ class ControlsConfig(AppConfig):
     api_routes = "controls.api.routes"
 
     def ready(self):
-        from aims import navigation
-        from audit.packs.registry import register as register_pack_kind
+        from .plugins import register
 
-        from .packs import SoAPackKind
-        from .reminders import register_sources
-
-        register_sources()
-        register_pack_kind(SoAPackKind())
-        navigation.register(
-            navigation.NavSection(
-                key="controls",
-                label="Controls & SoA",
-                order=40,
-                path_prefix="/controls/",
-                links=(
-                    navigation.NavLink("Statement of Applicability", "controls:soa"),
-                    navigation.NavLink("Control library", "controls:control_list"),
-                    navigation.NavLink("Evidence", "controls:evidence_list"),
-                    navigation.NavLink("Crosswalk coverage", "controls:coverage"),
-                ),
-            )
-        )
+        register()
 
     def load_reference(self, reference: dict) -> int:
         from .library import load_library

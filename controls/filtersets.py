@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from aims.autocomplete import AutocompleteSelect
 from aims.filtersets import SearchFilterSet, StrictBooleanFilter
 
 from .choices import (
@@ -46,7 +47,9 @@ class SoAEntryFilterSet(SearchFilterSet):
         choices=ImplementationStatus.choices, label="Status"
     )
     owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(is_active=True), label="Owner"
+        queryset=get_user_model().objects.filter(is_active=True),
+        label="Owner",
+        widget=AutocompleteSelect("aims.user"),
     )
     applicable = django_filters.ChoiceFilter(
         choices=[
@@ -90,7 +93,8 @@ class EvidenceFilterSet(SearchFilterSet):
         field_name="controls__control_id", label="Control ID"
     )
     owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(is_active=True)
+        queryset=get_user_model().objects.filter(is_active=True),
+        widget=AutocompleteSelect("aims.user"),
     )
     restricted = StrictBooleanFilter(method="filter_restricted")
 

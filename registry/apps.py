@@ -8,23 +8,9 @@ class RegistryConfig(AppConfig):
     api_routes = "registry.api.routes"
 
     def ready(self):
-        from aims import navigation
+        from .plugins import register
 
-        from .cards import register_cards
-        from .reminders import register_sources
-
-        register_sources()
-        register_cards()
-        navigation.register(
-            navigation.NavSection(
-                key="registry",
-                label="Register",
-                order=10,
-                path_prefix="/register/",
-                # Import is offered on the list page, next to "Add AI system".
-                links=(navigation.NavLink("AI systems", "registry:aisystem_list"),),
-            )
-        )
+        register()
 
     def load_reference(self, reference: dict) -> int:
         from .reference import load_reference

@@ -2,6 +2,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from aims.autocomplete import AutocompleteSelect
 from aims.filtersets import SearchFilterSet, StrictBooleanFilter
 
 from .choices import (
@@ -39,7 +40,8 @@ class AISystemFilterSet(SearchFilterSet):
     )
     automation_level = django_filters.ChoiceFilter(choices=AutomationLevel.choices)
     owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(is_active=True)
+        queryset=get_user_model().objects.filter(is_active=True),
+        widget=AutocompleteSelect("aims.user"),
     )
     business_unit = django_filters.CharFilter(lookup_expr="iexact")
     ai_role = django_filters.ModelChoiceFilter(

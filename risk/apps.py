@@ -8,50 +8,9 @@ class RiskConfig(AppConfig):
     api_routes = "risk.api.routes"
 
     def ready(self):
-        from aims import dashboard, navigation, record_tabs
+        from .plugins import register
 
-        from .models import RiskCriteria
-        from .reminders import register_sources
-
-        register_sources()
-        from .templatetags.risk_tags import risk_panel_context
-
-        dashboard.register(
-            dashboard.DashboardCard(
-                key="risk.heat_maps",
-                order=20,
-                template="risk/_risk_panel.html",
-                context=lambda request: risk_panel_context(request.user),
-                width="col-12",
-            )
-        )
-        record_tabs.register_panel(
-            "registry.aisystem",
-            record_tabs.RecordPanel(
-                key="risk.risks",
-                order=20,
-                template="risk/_risk_panel.html",
-                context=lambda request, system: risk_panel_context(
-                    request.user, system
-                ),
-            ),
-        )
-        navigation.register(
-            navigation.NavSection(
-                key="risk",
-                label="Risks",
-                order=20,
-                path_prefix="/risks/",
-                links=(
-                    navigation.NavLink("Risk register", "risk:risk_list"),
-                    navigation.NavLink(
-                        "Risk criteria",
-                        "risk:riskcriteria_list",
-                        visible=navigation.can_view(RiskCriteria),
-                    ),
-                ),
-            )
-        )
+        register()
 
     def load_reference(self, reference: dict) -> int:
         from aims.reference import sync_record

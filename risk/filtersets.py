@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from aims.autocomplete import AutocompleteSelect
 from aims.filtersets import SearchFilterSet, StrictBooleanFilter
 from aims.permissions import visible_to
 from registry.models import AISystem
@@ -20,7 +21,9 @@ def _visible_systems(request):
 class RiskFilterSet(SearchFilterSet):
     search_fields = ("reference", "title", "description", "cause", "consequence")
     ai_system = django_filters.ModelChoiceFilter(
-        queryset=_visible_systems, label="AI system"
+        queryset=_visible_systems,
+        label="AI system",
+        widget=AutocompleteSelect("registry.aisystem"),
     )
     organisation_wide = StrictBooleanFilter(
         method="filter_organisation_wide", label="Organisation-wide"
@@ -29,7 +32,8 @@ class RiskFilterSet(SearchFilterSet):
         field_name="ai_system__business_unit", lookup_expr="iexact"
     )
     owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(is_active=True)
+        queryset=get_user_model().objects.filter(is_active=True),
+        widget=AutocompleteSelect("aims.user"),
     )
     status = django_filters.MultipleChoiceFilter(choices=RiskStatus.choices)
     treatment = django_filters.ChoiceFilter(choices=Treatment.choices)
@@ -66,10 +70,13 @@ def _visible_risks(request):
 
 
 class TreatmentActionFilterSet(django_filters.FilterSet):
-    risk = django_filters.ModelChoiceFilter(queryset=_visible_risks)
+    risk = django_filters.ModelChoiceFilter(
+        queryset=_visible_risks, widget=AutocompleteSelect("risk.risk")
+    )
     status = django_filters.ChoiceFilter(choices=ActionStatus.choices)
     owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(is_active=True)
+        queryset=get_user_model().objects.filter(is_active=True),
+        widget=AutocompleteSelect("aims.user"),
     )
 
     class Meta:

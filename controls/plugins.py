@@ -1,0 +1,53 @@
+"""How the controls app plugs into the portal's registries (``ControlsConfig.ready``)."""
+
+from aims import autocomplete, navigation
+from aims.events import register_events
+from audit.packs.registry import register as register_pack_kind
+
+from .models import Control, Evidence, SoAEntry
+from .packs import SoAPackKind
+from .reminders import register_sources
+
+
+def register() -> None:
+    register_sources()
+    register_events(
+        {
+            "control.check_failed": "Control check failed",
+            "evidence.file_added": "Evidence file added",
+            "soa.approved": "Statement of Applicability approved",
+        }
+    )
+    register_pack_kind(SoAPackKind())
+    autocomplete.register(
+        autocomplete.Lookup(
+            key="controls.control",
+            queryset=autocomplete.visible(Control),
+            search_fields=("control_id", "title"),
+            value=lambda control: control.control_id,
+        )
+    )
+    autocomplete.register(
+        autocomplete.Lookup(
+            key="controls.evidence",
+            queryset=autocomplete.visible(Evidence),
+            search_fields=("reference", "title"),
+            ordering=("reference",),
+        )
+    )
+    autocomplete.register(autocomplete.owner_lookup(SoAEntry))
+    autocomplete.register(autocomplete.owner_lookup(Evidence))
+    navigation.register(
+        navigation.NavSection(
+            key="controls",
+            label="Controls & SoA",
+            order=40,
+            path_prefix="/controls/",
+            links=(
+                navigation.NavLink("Statement of Applicability", "controls:soa"),
+                navigation.NavLink("Control library", "controls:control_list"),
+                navigation.NavLink("Evidence", "controls:evidence_list"),
+                navigation.NavLink("Crosswalk coverage", "controls:coverage"),
+            ),
+        )
+    )
