@@ -6,8 +6,8 @@ class AimsConfig(AppConfig):
     verbose_name = "AIMS core"
 
     def ready(self):
-        # history, reminders and roles connect their signal receivers on import.
-        from . import history, reminders, roles  # noqa: F401
+        # history, reauth, reminders and roles connect their signal receivers on import.
+        from . import history, reauth, reminders, roles  # noqa: F401
         from .plugins import register
 
         register()

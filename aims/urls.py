@@ -23,6 +23,11 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/token/", pages.TokenView.as_view(), name="token"),
+    path(
+        "accounts/confirm/",
+        pages.ReauthenticateView.as_view(),
+        name="reauthenticate",
+    ),
     path("changelog/", pages.ChangeLogListView.as_view(), name="changelog"),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path(

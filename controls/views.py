@@ -7,6 +7,7 @@ from django.views import View
 
 from aims import exports
 from aims.permissions import can, visible_to
+from aims.reauth import SensitiveActionMixin
 from aims.services import object_delete
 from aims.views import generic
 from risk.models import Risk
@@ -221,7 +222,7 @@ class SoAEntryEditView(generic.ObjectEditView):
         )
 
 
-class SoAApproveView(View):
+class SoAApproveView(SensitiveActionMixin, View):
     def post(self, request, number):
         version = _version_or_404(request.user, number)
         form = ApproveForm(request.POST)

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from aims.permissions import can, visible_to
+from aims.reauth import SensitiveActionMixin
 from aims.views import generic
 
 from .choices import RiskStatus
@@ -156,7 +157,7 @@ class RiskReviewView(_RiskWorkflowView):
         )
 
 
-class RiskAcceptView(_RiskWorkflowView):
+class RiskAcceptView(SensitiveActionMixin, _RiskWorkflowView):
     template_name = "risk/risk_accept.html"
 
     def get(self, request, pk):
@@ -258,7 +259,7 @@ class RiskCriteriaDetailView(View):
         )
 
 
-class RiskCriteriaPublishView(View):
+class RiskCriteriaPublishView(SensitiveActionMixin, View):
     template_name = "risk/riskcriteria_publish.html"
 
     def dispatch(self, request, *args, **kwargs):

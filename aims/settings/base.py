@@ -407,3 +407,6 @@ if _digest_weekday not in _WEEKDAYS:
 AIMS_DIGEST_WEEKDAY = _WEEKDAYS.index(_digest_weekday)
 # Where people reach the portal: the links in e-mails start with it.
 AIMS_BASE_URL = (env("AIMS_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+# Approvals and other decisions need a sign-in (or a confirmation) this recent, seconds.
+AIMS_REAUTH_MAX_AGE = envint("AIMS_REAUTH_MAX_AGE", 15 * 60)

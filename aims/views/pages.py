@@ -105,3 +105,44 @@ def healthz(request):
         {"status": "ok" if healthy else "error", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+class ReauthenticateView(View):
+    """Confirm the password before a sensitive action (``aims.reauth``)."""
+
+    template_name = "registration/reauthenticate.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"next": _safe_next_url(request)})
+
+    def post(self, request):
+        from django.contrib.auth import authenticate
+
+        from aims.reauth import mark_authenticated
+
+        next_url = _safe_next_url(request)
+        user = authenticate(
+            request,
+            username=request.user.get_username(),
+            password=request.POST.get("password", ""),
+        )
+        if user is None or user.pk != request.user.pk:
+            return render(
+                request,
+                self.template_name,
+                {"next": next_url, "error": "That password is not right."},
+                status=400,
+            )
+        mark_authenticated(request)
+        return redirect(next_url or "home")
+
+
+def _safe_next_url(request) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return ""

@@ -251,3 +251,29 @@ def test_documented_information_items_combine_their_sources():
 def test_owner_filters_use_the_picker(path, manager, client_for):
     html = client_for(manager).get(path).content.decode()
     assert 'data-autocomplete-url="/api/v1/autocomplete/aims.user/"' in html
+
+
+def test_an_approval_after_a_stale_sign_in_asks_for_the_password_first(
+    committee, client_for
+):
+    import time
+
+    from aims.reauth import SESSION_KEY
+    from tests.factories import TEST_PASSWORD
+
+    client = client_for(committee)
+    url = reverse("controls:soa_approve", args=[1])
+    session = client.session
+    session[SESSION_KEY] = int(time.time()) - 3600
+    session.save()
+    response = client.post(url, {"note": "x"})
+    confirm = reverse("reauthenticate")
+    assert response.status_code == 302 and response["Location"].startswith(confirm)
+    wrong = client.post(confirm, {"password": "nope", "next": url})
+    assert wrong.status_code == 400 and "not right" in wrong.content.decode()
+    right = client.post(confirm, {"password": TEST_PASSWORD, "next": url})
+    assert right.status_code == 302 and right["Location"] == url
+    assert client.get(url).status_code != 302
+    # Elsewhere (an outside address) is never a target.
+    outside = client.post(confirm, {"password": TEST_PASSWORD, "next": "https://evil.example/"})
+    assert outside["Location"] == reverse("home")
