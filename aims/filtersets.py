@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from .models import Notification, ObjectChange, User
+from .roles import GOVERNANCE_APPS
 
 
 class StrictBooleanFilter(django_filters.ChoiceFilter):
@@ -50,9 +51,9 @@ class SearchFilterSet(django_filters.FilterSet):
 def _content_type_choices():
     return [
         (f"{ct.app_label}.{ct.model}", f"{ct.app_label} | {ct.name}")
-        for ct in ContentType.objects.filter(
-            app_label__in=("aims", "registry", "risk", "impact", "controls", "audit")
-        ).order_by("app_label", "model")
+        for ct in ContentType.objects.filter(app_label__in=GOVERNANCE_APPS).order_by(
+            "app_label", "model"
+        )
     ]
 
 

@@ -29,7 +29,7 @@ from .models import ObjectChange
 from .models.base import ChangeLogged
 from .models.change_log import GENESIS_HASH
 
-__all__ = ["change_scope", "record_change", "record_event"]
+__all__ = ["after_changes", "change_scope", "record_change", "record_event"]
 
 # An arbitrary constant: the PostgreSQL advisory lock that serialises chain appends.
 _CHAIN_LOCK_ID = 42001
@@ -46,6 +46,8 @@ class _Pending:
 
 
 _scope: ContextVar[dict | None] = ContextVar("aims_change_scope", default=None)
+# Callbacks to run once the current scope has written its entries (see after_changes).
+_AFTER = "__after__"
 
 
 @contextmanager
@@ -62,18 +64,35 @@ def change_scope():
             _scope.reset(token)
             token = None
             if not transaction.get_rollback():
-                for item in pending.values():
-                    _write_pending(item)
+                callbacks = pending.pop(_AFTER, [])
+                entries = [
+                    entry
+                    for item in pending.values()
+                    if (entry := _write_pending(item)) is not None
+                ]
+                for callback in callbacks:
+                    callback(entries)
     finally:
         if token is not None:
             _scope.reset(token)
 
 
-def _write_pending(item: _Pending) -> None:
+def after_changes(callback) -> None:
+    """Run ``callback(entries)`` once the current operation's change-log entries are
+    written (still inside its transaction), e.g. to react to a change with the entry that
+    recorded it. Outside a change scope it runs at once, with no entries."""
+    pending = _scope.get()
+    if pending is None:
+        callback([])
+        return
+    pending.setdefault(_AFTER, []).append(callback)
+
+
+def _write_pending(item: _Pending) -> ObjectChange | None:
     after = item.instance.serialize()
     if item.action == ObjectChange.Action.UPDATE and after == item.before:
-        return
-    record_change(
+        return None
+    return record_change(
         item.instance,
         item.action,
         before=item.before,

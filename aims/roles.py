@@ -11,7 +11,16 @@ from fnmatch import fnmatch
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
-GOVERNANCE_APPS = ("aims", "registry", "risk", "impact", "controls", "audit")
+GOVERNANCE_APPS = (
+    "aims",
+    "registry",
+    "risk",
+    "impact",
+    "controls",
+    "audit",
+    "governance",
+    "incidents",
+)
 # Apps outside governance whose permissions a role names explicitly: users, tokens and
 # the beat schedule (django-celery-beat's periodic tasks, edited in the admin site).
 ACCOUNT_APPS = ("auth", "authtoken", "django_celery_beat")

@@ -6,12 +6,13 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.text import slugify
 
 from aims.context import attributed_to
-from aims.history import change_scope
+from aims.history import after_changes, change_scope
 from aims.models import ReferenceCounter, Tag
 from aims.permissions import move_ownership
 from aims.services import object_save
 
 from .models import REFERENCE_PREFIX, AISystem
+from .signals import ai_system_changed
 
 __all__ = ["ai_system_save", "tags_from_names"]
 
@@ -55,6 +56,7 @@ def ai_system_save(
     """
     with attributed_to(actor), change_scope():
         previous_owner = None
+        before = None
         if system.pk is not None:
             stored = (
                 AISystem.objects.filter(pk=system.pk).select_related("owner").first()
@@ -62,6 +64,7 @@ def ai_system_save(
             if stored is None:
                 raise ObjectDoesNotExist("This AI system was deleted meanwhile.")
             previous_owner = stored.owner
+            before = stored.serialize()
         if not system.reference:
             system.reference = ReferenceCounter.next_reference(REFERENCE_PREFIX)
         elif system.pk is None:
@@ -70,4 +73,39 @@ def ai_system_save(
             instance=system, actor=actor, m2m=m2m, expected_version=expected_version
         )
         move_ownership(system, previous_owner, system.owner)
+        _announce(system, before, actor)
     return system
+
+
+def _announce(system: AISystem, before: dict | None, actor) -> None:
+    after = system.serialize()
+    changed = {
+        name
+        for name in set(after) | set(before or {})
+        if (before or {}).get(name) != after.get(name)
+    }
+    if before is not None and not changed:
+        return
+
+    def send(entries):
+        entry = next(
+            (
+                e
+                for e in entries
+                if e.object_id == str(system.pk)
+                and e.content_type.model_class() is AISystem
+            ),
+            None,
+        )
+        ai_system_changed.send(
+            sender=AISystem,
+            system=system,
+            created=before is None,
+            changed=changed,
+            before=before or {},
+            after=after,
+            entry=entry,
+            actor=actor,
+        )
+
+    after_changes(send)

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "impact",
     "controls",
     "audit",
+    "governance",
+    "incidents",
 ]
 
 MIDDLEWARE = [

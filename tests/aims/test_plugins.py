@@ -275,5 +275,7 @@ def test_an_approval_after_a_stale_sign_in_asks_for_the_password_first(
     assert right.status_code == 302 and right["Location"] == url
     assert client.get(url).status_code != 302
     # Elsewhere (an outside address) is never a target.
-    outside = client.post(confirm, {"password": TEST_PASSWORD, "next": "https://evil.example/"})
+    outside = client.post(
+        confirm, {"password": TEST_PASSWORD, "next": "https://evil.example/"}
+    )
     assert outside["Location"] == reverse("home")

@@ -407,3 +407,27 @@ def test_an_import_never_drops_cells_silently(alice, client_for, content, messag
     assert response.status_code == 400
     assert message in response.context["file_error"]
     assert not AISystem.objects.exists()
+
+
+def test_a_change_to_a_system_is_announced_with_its_change_log_entry(
+    alice, alice_system
+):
+    from registry.services import ai_system_save
+    from registry.signals import ai_system_changed
+
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append(kwargs)
+
+    ai_system_changed.connect(listener)
+    try:
+        alice_system.intended_purpose = "Rank CVs for a human recruiter."
+        ai_system_save(system=alice_system, actor=alice)
+        ai_system_save(system=alice_system, actor=alice)  # nothing changed: silent
+    finally:
+        ai_system_changed.disconnect(listener)
+    assert len(heard) == 1
+    assert heard[0]["changed"] == {"intended_purpose"}
+    assert heard[0]["entry"].postchange_data["intended_purpose"].startswith("Rank")
+    assert heard[0]["created"] is False
