@@ -7,7 +7,7 @@ class AimsConfig(AppConfig):
 
     def ready(self):
         # history, reauth, reminders and roles connect their signal receivers on import.
-        from . import history, reauth, reminders, roles  # noqa: F401
+        from . import checks, history, reauth, reminders, roles  # noqa: F401
         from .plugins import register
 
         register()

@@ -3,15 +3,29 @@
 A user may do ``action`` (view, add, change, delete) on an object when their roles grant
 the model-wide permission, or when they hold the object permission on that very object
 (django-guardian). Nothing else in the code calls ``has_perm`` or guardian directly.
+
+Records people hold object permissions on declare guardian's direct foreign-key
+permission models (``UserObjectPermissionBase``/``GroupObjectPermissionBase``
+subclasses, see DEVELOPERS.md), so ``visible_to`` filters on integer keys that an index
+answers, and inherited visibility (the owner of an AI system sees its risks) is one more
+integer subquery, never a scan of guardian's generic text column.
 """
 
+import functools
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.shortcuts import assign_perm, remove_perm
 
 __all__ = [
     "ACTIONS",
     "can",
     "grant",
+    "direct_permission_models",
+    "has_direct_permission_models",
     "move_ownership",
     "perm_name",
     "permitted_actions",
@@ -54,30 +68,76 @@ def visible_to(
     """The part of ``queryset`` on which ``user`` may do ``action``."""
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
-    perm = perm_name(queryset.model, action)
-    if user.has_perm(perm):
+    if user.has_perm(perm_name(queryset.model, action)):
         return queryset
-    granted = get_objects_for_user(
-        user,
-        perm,
-        klass=queryset.model,
-        accept_global_perms=False,
-        with_superuser=False,
-    )
-    allowed = models.Q(pk__in=granted.values("pk"))
-    inherited = getattr(queryset.model, "inherit_permissions", {}).get(action)
+    return queryset.filter(pk__in=_granted_ids(queryset.model, user, action))
+
+
+def _granted_ids(model, user, action: str) -> models.QuerySet:
+    """Ids of ``model`` rows ``user`` may do ``action`` on through object permissions
+    (their own or their groups') or through the parent the model inherits from.
+
+    One subquery of integer ids: a UNION of index lookups on the direct permission
+    tables, so the planner can fetch the few rows an owner holds by primary key.
+    """
+    parts = _object_permission_ids(model, user, action)
+    inherited = getattr(model, "inherit_permissions", {}).get(action)
     if inherited is not None:
         field, parent_action = inherited
-        parent_model = queryset.model._meta.get_field(field).related_model
-        parents = visible_to(parent_model._default_manager.all(), user, parent_action)
-        allowed |= models.Q(**{f"{field}__in": parents.values("pk")})
-    return queryset.filter(allowed)
+        parent_model = model._meta.get_field(field).related_model
+        if user.has_perm(perm_name(parent_model, parent_action)):
+            condition = {f"{field}__isnull": False}
+        else:
+            condition = {
+                f"{field}__in": _granted_ids(parent_model, user, parent_action)
+            }
+        parts.append(model._default_manager.filter(**condition).order_by().values("pk"))
+    first, *rest = parts
+    return first.union(*rest) if rest else first
+
+
+def _object_permission_ids(model, user, action: str) -> list[models.QuerySet]:
+    codename = f"{action}_{model._meta.model_name}"
+    permission = Permission.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), codename=codename
+    ).values("pk")
+    user_model, group_model = direct_permission_models(model)
+    if user_model is None or group_model is None:
+        # No direct tables, so no object permissions (``grant`` refuses such models):
+        # only what the model inherits from its parent.
+        return [model._default_manager.none().values("pk")]
+    return [
+        user_model.objects.filter(user=user, permission__in=permission)
+        .order_by()
+        .values("content_object_id"),
+        group_model.objects.filter(group__user=user, permission__in=permission)
+        .order_by()
+        .values("content_object_id"),
+    ]
+
+
+@functools.cache
+def direct_permission_models(model) -> tuple[type | None, type | None]:
+    """``model``'s direct user and group permission models (None where it has none)."""
+    found = {UserObjectPermissionBase: None, GroupObjectPermissionBase: None}
+    for relation in model._meta.related_objects:
+        related = relation.related_model
+        if relation.field.name != "content_object":
+            continue
+        for base in found:
+            if issubclass(related, base):
+                found[base] = related
+    return found[UserObjectPermissionBase], found[GroupObjectPermissionBase]
+
+
+def has_direct_permission_models(model) -> bool:
+    """Whether ``model`` declares guardian's direct foreign-key permission tables."""
+    return None not in direct_permission_models(model)
 
 
 def users_with(model, action: str):
     """Active users whose roles (or own permissions) grant ``action`` on every ``model``."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
     from django.db.models import Q
 
     app_label, codename = perm_name(model, action).split(".")
@@ -102,6 +162,12 @@ def permitted_actions(user, obj) -> set[str]:
 
 def grant(user, obj, actions=("view", "change")) -> None:
     """Give ``user`` object permissions on ``obj`` (e.g. an AI system to its owner)."""
+    if not has_direct_permission_models(type(obj)):
+        raise ImproperlyConfigured(
+            f"{type(obj)._meta.label} has no direct object permission tables; declare "
+            f"{type(obj).__name__}UserObjectPermission and "
+            f"{type(obj).__name__}GroupObjectPermission (DEVELOPERS.md, step 3)."
+        )
     for action in actions:
         assign_perm(perm_name(type(obj), action), user, obj)
 

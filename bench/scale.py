@@ -152,7 +152,9 @@ class ChainWriter:
         self.buffer = []
         self.written = 0
 
-    def add(self, instance, action, *, actor, before=None, after=None, event="", message=""):
+    def add(
+        self, instance, action, *, actor, before=None, after=None, event="", message=""
+    ):
         from django.contrib.contenttypes.models import ContentType
 
         from aims.models import ObjectChange
@@ -174,7 +176,9 @@ class ChainWriter:
             object_id=str(instance.pk),
             object_repr=str(instance)[:200],
             related_content_type=(
-                ContentType.objects.get_for_model(parent) if parent is not None else None
+                ContentType.objects.get_for_model(parent)
+                if parent is not None
+                else None
             ),
             related_object_id=str(parent.pk) if parent is not None else "",
             prechange_data=before,
@@ -241,7 +245,9 @@ def _bulk_grant(model, pairs, actions=("view", "change")) -> None:
                 )
             else:
                 rows.append(
-                    permission_model(user=user, permission=permission, content_object=obj)
+                    permission_model(
+                        user=user, permission=permission, content_object=obj
+                    )
                 )
     permission_model.objects.bulk_create(rows, batch_size=5000)
 
@@ -362,7 +368,8 @@ def seed_bulk(size: str) -> None:
                     lifecycle_stage=stages[index % len(stages)],
                     eu_risk_tier=tiers[index % len(tiers)],
                     criticality=rng.choice(["low", "medium", "high"]),
-                    next_review_date=today + datetime.timedelta(days=rng.randint(-60, 300)),
+                    next_review_date=today
+                    + datetime.timedelta(days=rng.randint(-60, 300)),
                     created_by=owner,
                 )
             )
@@ -443,7 +450,10 @@ def seed_bulk(size: str) -> None:
                 _prime(
                     risk,
                     "controls",
-                    [RiskControl(risk=risk, control_id=c) for c in sorted(chosen_controls)],
+                    [
+                        RiskControl(risk=risk, control_id=c)
+                        for c in sorted(chosen_controls)
+                    ],
                 )
                 chosen_objectives = [objectives[risk.pk % len(objectives)]]
                 objective_rows += [
@@ -469,7 +479,8 @@ def seed_bulk(size: str) -> None:
                             risk=risk,
                             description=f"Step {step + 1}: retrain with balanced data",
                             owner=risk.owner,
-                            due_date=today + datetime.timedelta(days=rng.randint(-30, 200)),
+                            due_date=today
+                            + datetime.timedelta(days=rng.randint(-30, 200)),
                             status=ActionStatus.PLANNED,
                             created_by=risk.owner,
                         )
@@ -480,19 +491,35 @@ def seed_bulk(size: str) -> None:
             for action in actions:
                 before = action.serialize()
                 action.status, action.version = ActionStatus.IN_PROGRESS, 2
-                chain.add(action, "update", actor=action.owner, before=before, after=action.serialize())
+                chain.add(
+                    action,
+                    "update",
+                    actor=action.owner,
+                    before=before,
+                    after=action.serialize(),
+                )
             finished = []
             for action in actions:
                 before = action.serialize()
                 done = action.pk % 2 == 0
                 action.status = ActionStatus.DONE if done else ActionStatus.IN_PROGRESS
                 action.completed_on = today if done else None
-                action.notes = "Done; see the evidence." if done else "Waiting for data."
+                action.notes = (
+                    "Done; see the evidence." if done else "Waiting for data."
+                )
                 action.version = 3
                 finished.append(action)
-                chain.add(action, "update", actor=action.owner, before=before, after=action.serialize())
+                chain.add(
+                    action,
+                    "update",
+                    actor=action.owner,
+                    before=before,
+                    after=action.serialize(),
+                )
             TreatmentAction.objects.bulk_update(
-                finished, ["status", "completed_on", "notes", "version"], batch_size=5000
+                finished,
+                ["status", "completed_on", "notes", "version"],
+                batch_size=5000,
             )
             actions_done += len(actions)
 
@@ -501,24 +528,39 @@ def seed_bulk(size: str) -> None:
             for risk in risks:
                 for _ in range(2 if risk.pk % 7 == 0 else 1):
                     before = risk.serialize()
-                    risk.next_review_date = today + relativedelta(months=risk.review_frequency)
+                    risk.next_review_date = today + relativedelta(
+                        months=risk.review_frequency
+                    )
                     risk.next_review_date -= datetime.timedelta(days=risk.pk % 200)
                     risk.version += 1
-                    chain.add(risk, "update", actor=risk.owner, before=before, after=risk.serialize())
+                    chain.add(
+                        risk,
+                        "update",
+                        actor=risk.owner,
+                        before=before,
+                        after=risk.serialize(),
+                    )
                     chain.add(
                         risk,
                         "event",
                         actor=risk.owner,
-                        after={"next_review_date": risk.next_review_date.isoformat(), "note": ""},
+                        after={
+                            "next_review_date": risk.next_review_date.isoformat(),
+                            "note": "",
+                        },
                         event="risk.reviewed",
                         message=f"Risk reviewed; next review {risk.next_review_date.isoformat()}.",
                     )
                 reviewed.append(risk)
-            Risk.objects.bulk_update(reviewed, ["next_review_date", "version"], batch_size=5000)
+            Risk.objects.bulk_update(
+                reviewed, ["next_review_date", "version"], batch_size=5000
+            )
             chain.flush()
         print(f"{size}: {start + len(risks)} risks", file=sys.stderr, flush=True)
     for prefix, last in (("RSK", n_risks),):
-        ReferenceCounter.objects.update_or_create(prefix=prefix, defaults={"last": last})
+        ReferenceCounter.objects.update_or_create(
+            prefix=prefix, defaults={"last": last}
+        )
 
     # Evidence: one link per AI system, owned by the system's owner.
     controls = {c.control_id: c for c in Control.objects.all()}
@@ -555,7 +597,9 @@ def seed_bulk(size: str) -> None:
                 field = Evidence._meta.get_field(name)
                 target = field.m2m_reverse_field_name()
                 rows[name] += [
-                    field.remote_field.through(evidence_id=item.pk, **{f"{target}_id": o.pk})
+                    field.remote_field.through(
+                        evidence_id=item.pk, **{f"{target}_id": o.pk}
+                    )
                     for o in objects
                 ]
                 _prime(item, name, objects)
@@ -565,7 +609,9 @@ def seed_bulk(size: str) -> None:
                 through_rows, batch_size=5000
             )
         _bulk_grant(Evidence, [(e.owner, e) for e in evidence])
-        ReferenceCounter.objects.update_or_create(prefix="EVD", defaults={"last": len(evidence)})
+        ReferenceCounter.objects.update_or_create(
+            prefix="EVD", defaults={"last": len(evidence)}
+        )
 
         # Effectiveness checks: more of them in a larger organisation.
         checks = []
@@ -579,7 +625,9 @@ def seed_bulk(size: str) -> None:
                         checked_on=today - datetime.timedelta(days=7 * number),
                         performed_by=admin,
                         result=result,
-                        notes="" if result == "pass" else "Two samples lacked sign-off.",
+                        notes=""
+                        if result == "pass"
+                        else "Two samples lacked sign-off.",
                         created_by=admin,
                     )
                 )
@@ -650,8 +698,14 @@ def seed_with_services(size: str) -> None:
         )
 
     admin = person(ADMIN, roles.ADMINISTRATOR)
-    owners = [person(f"owner-{i:04d}", roles.AI_SYSTEM_OWNER) for i in range(spec["system_owners"])]
-    risk_owners = [person(f"riskowner-{i:03d}", roles.RISK_OWNER) for i in range(spec["risk_owners"])]
+    owners = [
+        person(f"owner-{i:04d}", roles.AI_SYSTEM_OWNER)
+        for i in range(spec["system_owners"])
+    ]
+    risk_owners = [
+        person(f"riskowner-{i:03d}", roles.RISK_OWNER)
+        for i in range(spec["risk_owners"])
+    ]
     from registry.services import ai_system_save
 
     source = RiskSource.objects.first()
@@ -696,8 +750,12 @@ def seed_with_services(size: str) -> None:
                 treatment_action_save(action=action, actor=risk_owner)
             risk_review(risk=risk, actor=risk_owner)
         evidence_save(
-            evidence=Evidence(title=f"Bias test report {index + 1}", kind="link",
-                              url=f"https://wiki.example.org/{index}", owner=owner),
+            evidence=Evidence(
+                title=f"Bias test report {index + 1}",
+                kind="link",
+                url=f"https://wiki.example.org/{index}",
+                owner=owner,
+            ),
             actor=owner,
             m2m={"ai_systems": [system]},
         )
@@ -745,7 +803,12 @@ REQUESTS = [
     ("change log page", "/changelog/", False, (ADMIN,)),
     ("change log API", "/api/v1/change-log/", True, (ADMIN,)),
     ("heat map API (inherent)", "/api/v1/risks/heatmap/", True, (ADMIN, OWNER)),
-    ("heat map API (residual)", "/api/v1/risks/heatmap/?kind=residual", True, (ADMIN, OWNER)),
+    (
+        "heat map API (residual)",
+        "/api/v1/risks/heatmap/?kind=residual",
+        True,
+        (ADMIN, OWNER),
+    ),
     ("home page", "/", False, (ADMIN, OWNER)),
     ("notifications page", "/notifications/", False, (ADMIN, OWNER)),
     ("notifications API", "/api/v1/notifications/", True, (ADMIN, OWNER)),
@@ -812,7 +875,11 @@ def export_memory(fmt: str) -> None:
     else:  # before streaming exports: the response is built in memory
         sink.write(risk_exporter.response(rows, fmt, "risks").content)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"format": fmt, "seconds": time.perf_counter() - start, "peak_mb": peak}))
+    print(
+        json.dumps(
+            {"format": fmt, "seconds": time.perf_counter() - start, "peak_mb": peak}
+        )
+    )
 
 
 class Server:
@@ -870,7 +937,9 @@ def request(port: int, path: str, headers: dict, first_byte=False):
     connections = _local.__dict__.setdefault("connections", {})
     connection = connections.get(port)
     if connection is None:
-        connection = connections[port] = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        connection = connections[port] = http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=300
+        )
     start = time.perf_counter()
     try:
         connection.request("GET", path, headers=headers)
@@ -891,7 +960,10 @@ def request(port: int, path: str, headers: dict, first_byte=False):
 def auth_headers(credentials: dict, username: str, api: bool) -> dict:
     creds = credentials[username]
     if api:
-        return {"Authorization": f"Token {creds['token']}", "Accept": "application/json"}
+        return {
+            "Authorization": f"Token {creds['token']}",
+            "Accept": "application/json",
+        }
     return {"Cookie": f"sessionid={creds['session']}"}
 
 
@@ -902,7 +974,9 @@ def percentile(values, fraction):
 
 def measure(args) -> dict:
     urls = {size: database_url(size, args) for size in SIZES}
-    credentials = {size: json.loads(run_child(urls[size], "sessions")) for size in SIZES}
+    credentials = {
+        size: json.loads(run_child(urls[size], "sessions")) for size in SIZES
+    }
     wanted = [(u, path, api) for _, path, api, users in REQUESTS for u in users]
     queries = {
         size: json.loads(run_child(urls[size], "queries", json.dumps(wanted)))
@@ -910,7 +984,9 @@ def measure(args) -> dict:
     }
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT, env=child_env(urls["small"]), check=True,
+        cwd=ROOT,
+        env=child_env(urls["small"]),
+        check=True,
     )
     servers = {
         "small": Server(urls["small"], args.small_port),
@@ -923,11 +999,17 @@ def measure(args) -> dict:
                 timings = {"small": [], "large": []}
                 for size in SIZES:  # warm up
                     for _ in range(2):
-                        request(servers[size].port, path, auth_headers(credentials[size], username, api))
+                        request(
+                            servers[size].port,
+                            path,
+                            auth_headers(credentials[size], username, api),
+                        )
                 for _ in range(args.repeat):
                     for size in SIZES:
                         status, seconds, size_bytes = request(
-                            servers[size].port, path, auth_headers(credentials[size], username, api)
+                            servers[size].port,
+                            path,
+                            auth_headers(credentials[size], username, api),
                         )
                         if status != 200:
                             raise SystemExit(f"{path} as {username} ({size}): {status}")
@@ -958,8 +1040,12 @@ def measure(args) -> dict:
                     file=sys.stderr,
                     flush=True,
                 )
-        results["exports"] = measure_exports(servers["large"], credentials["large"], urls["large"])
-        results["concurrency"] = measure_concurrency(servers["large"], credentials["large"], args.seconds)
+        results["exports"] = measure_exports(
+            servers["large"], credentials["large"], urls["large"]
+        )
+        results["concurrency"] = measure_concurrency(
+            servers["large"], credentials["large"], args.seconds
+        )
     finally:
         for server in servers.values():
             server.stop()
@@ -972,7 +1058,9 @@ def measure_exports(server, credentials, url) -> dict:
     out = {}
     headers = auth_headers(credentials, ADMIN, False)
     before = server.peak_rss_mb()
-    status, first, size = request(server.port, "/risks/?export=csv", headers, first_byte=True)
+    status, first, size = request(
+        server.port, "/risks/?export=csv", headers, first_byte=True
+    )
     out["csv"] = {
         "status": status,
         "first_byte_s": first,
@@ -980,7 +1068,11 @@ def measure_exports(server, credentials, url) -> dict:
         "worker_peak_mb_before": before,
         "worker_peak_mb": server.peak_rss_mb(),
     }
-    print(f"risk CSV: first byte {first:.2f} s, {size} bytes, worker peak {out['csv']['worker_peak_mb']:.0f} MB", file=sys.stderr, flush=True)
+    print(
+        f"risk CSV: first byte {first:.2f} s, {size} bytes, worker peak {out['csv']['worker_peak_mb']:.0f} MB",
+        file=sys.stderr,
+        flush=True,
+    )
     for fmt in ("csv", "xlsx"):
         out[f"{fmt}_build"] = json.loads(run_child(url, "export-memory", fmt))
         print(f"risk {fmt} build: {out[f'{fmt}_build']}", file=sys.stderr, flush=True)
@@ -1013,7 +1105,11 @@ def measure_concurrency(server, credentials, seconds: float) -> dict:
     for name, path, api, _ in CONCURRENT:
         rps = _rps(server.port, path, auth_headers(credentials, ADMIN, api), seconds, 4)
         out["apis"][name] = {"rps": rps, "share": rps / trivial}
-        print(f"{name}: {rps:.1f} rps ({100 * rps / trivial:.0f} % of /healthz {trivial:.0f})", file=sys.stderr, flush=True)
+        print(
+            f"{name}: {rps:.1f} rps ({100 * rps / trivial:.0f} % of /healthz {trivial:.0f})",
+            file=sys.stderr,
+            flush=True,
+        )
     return out
 
 
@@ -1027,7 +1123,9 @@ def slowest_plans(results, urls, count: int) -> list:
             {
                 "request": f"{row['name']} ({row['persona']})",
                 "large_p95": row["large_p95"],
-                "plans": json.loads(run_child(urls["large"], "explain", json.dumps(sql))),
+                "plans": json.loads(
+                    run_child(urls["large"], "explain", json.dumps(sql))
+                ),
                 "sql": sql,
             }
         )
@@ -1085,8 +1183,22 @@ def markdown(results: dict) -> str:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["run", "seed", "drop", "sessions", "queries", "explain", "export-memory", "report"])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "command",
+        choices=[
+            "run",
+            "seed",
+            "drop",
+            "sessions",
+            "queries",
+            "explain",
+            "export-memory",
+            "report",
+        ],
+    )
     parser.add_argument("extra", nargs="?")
     parser.add_argument("--size", choices=list(SIZES))
     parser.add_argument("--mode", choices=["bulk", "services"], default="bulk")
@@ -1126,9 +1238,17 @@ def main():
         if not db_exists(url):
             db_create(url)
             started = time.perf_counter()
-            print(f"seeding {size} ({args.mode}) into {urlparse(url).path}", file=sys.stderr, flush=True)
+            print(
+                f"seeding {size} ({args.mode}) into {urlparse(url).path}",
+                file=sys.stderr,
+                flush=True,
+            )
             out = run_child(url, "seed", "--size", size, "--mode", args.mode)
-            print(f"{out.strip()} in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+            print(
+                f"{out.strip()} in {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
     if args.command == "seed":
         return None
     results = measure(args)

@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from aims.models import AimsModel, Tag
 from aims.permissions import can
@@ -181,3 +182,14 @@ class AISystem(AimsModel):
         return bool(
             self.next_review_date and self.next_review_date < timezone.localdate()
         )
+
+
+# Object permissions (owners): guardian's direct tables, keyed by integer ids.
+
+
+class AISystemUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(AISystem, on_delete=models.CASCADE)
+
+
+class AISystemGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(AISystem, on_delete=models.CASCADE)

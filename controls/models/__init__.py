@@ -1,6 +1,12 @@
 from .checks import ControlCheck
 from .evidence import Evidence, EvidenceFile
 from .library import Control, ControlDomain, CrosswalkLink, Requirement
+from .permissions import (
+    EvidenceGroupObjectPermission,
+    EvidenceUserObjectPermission,
+    SoAEntryGroupObjectPermission,
+    SoAEntryUserObjectPermission,
+)
 from .soa import SoAEntry, SoAVersion
 
 __all__ = [
@@ -10,7 +16,11 @@ __all__ = [
     "CrosswalkLink",
     "Evidence",
     "EvidenceFile",
+    "EvidenceGroupObjectPermission",
+    "EvidenceUserObjectPermission",
     "Requirement",
     "SoAEntry",
+    "SoAEntryGroupObjectPermission",
+    "SoAEntryUserObjectPermission",
     "SoAVersion",
 ]

@@ -1,5 +1,6 @@
 from .criteria import RiskCriteria
 from .lookups import AIObjective, RiskSource
+from .permissions import RiskGroupObjectPermission, RiskUserObjectPermission
 from .risks import REFERENCE_PREFIX, Risk, RiskControl, TreatmentAction
 
 __all__ = [
@@ -8,6 +9,8 @@ __all__ = [
     "Risk",
     "RiskControl",
     "RiskCriteria",
+    "RiskGroupObjectPermission",
+    "RiskUserObjectPermission",
     "RiskSource",
     "TreatmentAction",
 ]
