@@ -1,3 +1,4 @@
+# ruff: noqa: S311, S603, S607, S608 - a local benchmark: fixed seeds, our own commands
 """Scale benchmark: the same speed for a small and a large organisation, for every role.
 
     .venv/bin/python bench/scale.py run                  # seed what is missing, measure, print
@@ -407,6 +408,15 @@ def seed_bulk(size: str) -> None:
     control_ids = list(
         Control.objects.filter(source="annex_a").values_list("control_id", flat=True)
     ) or list(Control.objects.values_list("control_id", flat=True))
+    # Primary keys are handed out here, so every record is inserted once in its final
+    # state while the change log gets its create, update and event entries in order.
+    next_risk_id = (
+        Risk.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    ) + 1
+    next_action_id = (
+        TreatmentAction.objects.order_by("-pk").values_list("pk", flat=True).first()
+        or 0
+    ) + 1
     actions_done = 0
     for start in range(0, n_risks, 10_000):
         with transaction.atomic():
@@ -415,6 +425,7 @@ def seed_bulk(size: str) -> None:
                 system = systems[index // RISKS_PER_SYSTEM] if index % 20 else None
                 likelihood, impact = rng.randint(1, 5), rng.randint(1, 5)
                 risk = Risk(
+                    pk=next_risk_id + index,
                     reference=f"RSK-{index + 1:04d}",
                     ai_system=system,
                     title=f"Unfair outcome {index + 1} for a group of applicants",
@@ -442,52 +453,40 @@ def seed_bulk(size: str) -> None:
                         score = criteria.score(lik, getattr(risk, f"{prefix}_impact"))
                         setattr(risk, f"{prefix}_score", score)
                         setattr(risk, f"{prefix}_level", criteria.level_for(score))
-                risks.append(risk)
-            Risk.objects.bulk_create(risks, batch_size=2000)
-            for risk in risks:
-                chosen_controls = rng.sample(control_ids, 1 + risk.pk % 2)
+                chosen_controls = sorted(rng.sample(control_ids, 1 + index % 2))
                 links += [RiskControl(risk=risk, control_id=c) for c in chosen_controls]
                 _prime(
                     risk,
                     "controls",
-                    [
-                        RiskControl(risk=risk, control_id=c)
-                        for c in sorted(chosen_controls)
-                    ],
+                    [RiskControl(risk=risk, control_id=c) for c in chosen_controls],
                 )
-                chosen_objectives = [objectives[risk.pk % len(objectives)]]
+                chosen_objectives = [objectives[index % len(objectives)]]
                 objective_rows += [
                     Risk.objectives.through(risk_id=risk.pk, aiobjective_id=o.pk)
                     for o in chosen_objectives
                 ]
                 _prime(risk, "objectives", chosen_objectives)
                 chain.create(risk, risk.owner)
-            RiskControl.objects.bulk_create(links, batch_size=5000)
-            Risk.objectives.through.objects.bulk_create(objective_rows, batch_size=5000)
-            _bulk_grant(Risk, [(r.owner, r) for r in risks])
+                risks.append(risk)
 
             # Treatment plans: 2.5 actions a risk, each moved on twice (planned ->
             # in progress -> done), as treatment_action_save records them.
             actions = []
             for risk in risks:
-                count = 3 if risk.pk % 2 else 2
-                for step in range(count):
+                for step in range(3 if risk.pk % 2 else 2):
                     if actions_done + len(actions) >= n_actions:
                         break
-                    actions.append(
-                        TreatmentAction(
-                            risk=risk,
-                            description=f"Step {step + 1}: retrain with balanced data",
-                            owner=risk.owner,
-                            due_date=today
-                            + datetime.timedelta(days=rng.randint(-30, 200)),
-                            status=ActionStatus.PLANNED,
-                            created_by=risk.owner,
-                        )
+                    action = TreatmentAction(
+                        pk=next_action_id + actions_done + len(actions),
+                        risk=risk,
+                        description=f"Step {step + 1}: retrain with balanced data",
+                        owner=risk.owner,
+                        due_date=today + datetime.timedelta(days=rng.randint(-30, 200)),
+                        status=ActionStatus.PLANNED,
+                        created_by=risk.owner,
                     )
-            TreatmentAction.objects.bulk_create(actions, batch_size=5000)
-            for action in actions:
-                chain.create(action, action.owner)
+                    actions.append(action)
+                    chain.create(action, action.owner)
             for action in actions:
                 before = action.serialize()
                 action.status, action.version = ActionStatus.IN_PROGRESS, 2
@@ -498,7 +497,6 @@ def seed_bulk(size: str) -> None:
                     before=before,
                     after=action.serialize(),
                 )
-            finished = []
             for action in actions:
                 before = action.serialize()
                 done = action.pk % 2 == 0
@@ -508,7 +506,6 @@ def seed_bulk(size: str) -> None:
                     "Done; see the evidence." if done else "Waiting for data."
                 )
                 action.version = 3
-                finished.append(action)
                 chain.add(
                     action,
                     "update",
@@ -516,15 +513,9 @@ def seed_bulk(size: str) -> None:
                     before=before,
                     after=action.serialize(),
                 )
-            TreatmentAction.objects.bulk_update(
-                finished,
-                ["status", "completed_on", "notes", "version"],
-                batch_size=5000,
-            )
             actions_done += len(actions)
 
             # Reviews (risk_review): an update of the next review date and the named event.
-            reviewed = []
             for risk in risks:
                 for _ in range(2 if risk.pk % 7 == 0 else 1):
                     before = risk.serialize()
@@ -551,12 +542,21 @@ def seed_bulk(size: str) -> None:
                         event="risk.reviewed",
                         message=f"Risk reviewed; next review {risk.next_review_date.isoformat()}.",
                     )
-                reviewed.append(risk)
-            Risk.objects.bulk_update(
-                reviewed, ["next_review_date", "version"], batch_size=5000
-            )
+            Risk.objects.bulk_create(risks, batch_size=2000)
+            RiskControl.objects.bulk_create(links, batch_size=5000)
+            Risk.objectives.through.objects.bulk_create(objective_rows, batch_size=5000)
+            _bulk_grant(Risk, [(r.owner, r) for r in risks])
+            TreatmentAction.objects.bulk_create(actions, batch_size=5000)
             chain.flush()
         print(f"{size}: {start + len(risks)} risks", file=sys.stderr, flush=True)
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(
+            no_style(), [Risk, TreatmentAction]
+        ):
+            cursor.execute(sql)
     for prefix, last in (("RSK", n_risks),):
         ReferenceCounter.objects.update_or_create(
             prefix=prefix, defaults={"last": last}
