@@ -7,7 +7,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     AIMS_DATA_DIR=/data \
-    GUNICORN_WORKERS=3
+    GUNICORN_WORKERS=3 \
+    GUNICORN_TIMEOUT=120 \
+    GUNICORN_MAX_REQUESTS=1000
 
 # Runtime libraries for WeasyPrint (PDF reports).
 RUN apt-get update \
@@ -55,4 +57,14 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 
-CMD ["sh", "-c", "exec gunicorn aims.wsgi:application --bind 0.0.0.0:8000 --workers \"${GUNICORN_WORKERS:-3}\" --access-logfile - --error-logfile -"]
+# gunicorn, set explicitly (docker-compose.yml passes the same variables):
+# - sync workers, GUNICORN_WORKERS of them (2-4 per core): every page is a few
+#   database queries and server-side rendering, no long polling;
+# - --timeout 120 (default 30): a sync worker is killed when one request keeps it
+#   busy longer. A streamed CSV of 100,000 risks takes about 20 s and a large
+#   list filter a few seconds; bigger XLSX exports and PDF packs run in the Celery
+#   worker, so 120 s only cuts off what is really stuck;
+# - --graceful-timeout 30: a deploy lets running downloads finish;
+# - --max-requests with jitter: each worker is replaced after that many requests,
+#   so memory a long export or pack preview left behind is given back.
+CMD ["sh", "-c", "exec gunicorn aims.wsgi:application --bind 0.0.0.0:8000 --workers \"${GUNICORN_WORKERS:-3}\" --timeout \"${GUNICORN_TIMEOUT:-120}\" --graceful-timeout 30 --keep-alive 5 --max-requests \"${GUNICORN_MAX_REQUESTS:-1000}\" --max-requests-jitter 100 --access-logfile - --error-logfile -"]

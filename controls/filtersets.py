@@ -14,7 +14,7 @@ from .choices import (
     ImplementationStatus,
 )
 from .models import Control, ControlCheck, ControlDomain, Evidence, SoAEntry
-from .selectors import filter_failing
+from .selectors import filter_failing, without_evidence
 
 
 def _domain_choices():
@@ -75,7 +75,7 @@ class SoAEntryFilterSet(SearchFilterSet):
         )
 
     def filter_without_evidence(self, queryset, name, value):
-        condition = Q(applicable=True, evidence_count=0)
+        condition = Q(applicable=True) & without_evidence()
         return queryset.filter(condition if value == "true" else ~condition)
 
     def filter_failing(self, queryset, name, value):

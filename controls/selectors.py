@@ -3,8 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from risk.models import RiskControl
@@ -19,55 +18,63 @@ def soa_rows(version, today: datetime.date | None = None):
 
 
 def annotate_rows(queryset, today: datetime.date | None = None):
-    today = today or timezone.localdate()
-    evidence = Evidence.objects.filter(controls=OuterRef("control_id"))
+    """SoA rows with their risk, evidence and last-check columns.
+
+    The counts are grouped aggregates over the links of the rows' controls, one query
+    each for the whole page, attached when the rows are read (``SoAEntryQuerySet``):
+    never a correlated ``COUNT`` per row. The last check is the newest row of an
+    index on (control, date, id), so filtering on it stays an index probe per row.
+    """
     latest_check = ControlCheck.objects.filter(control=OuterRef("control_id")).order_by(
         "-checked_on", "-pk"
     )
     return (
         queryset.select_related("control__domain", "owner", "soa")
         .annotate(
-            risk_count=Coalesce(
-                Subquery(
-                    RiskControl.objects.filter(
-                        control_id=OuterRef("control__control_id")
-                    )
-                    .order_by()
-                    .values("control_id")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
-            evidence_count=Coalesce(
-                Subquery(
-                    evidence.order_by()
-                    .values("controls")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
-            current_evidence_count=Coalesce(
-                Subquery(
-                    evidence.filter(
-                        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
-                    )
-                    .order_by()
-                    .values("controls")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
             last_check_result=Subquery(latest_check.values("result")[:1]),
             last_checked_on=Subquery(latest_check.values("checked_on")[:1]),
         )
+        .with_counts(today or timezone.localdate())
         .order_by("control__position", "control__control_id")
     )
+
+
+def attach_counts(rows, today: datetime.date) -> None:
+    """Set ``risk_count``, ``evidence_count`` and ``current_evidence_count`` on SoA
+    rows (with their controls loaded), from three grouped queries."""
+    if not rows:
+        return
+    control_ids = {row.control.control_id for row in rows}
+    control_pks = {row.control_id for row in rows}
+    risks = dict(
+        RiskControl.objects.filter(control_id__in=control_ids)
+        .order_by()
+        .values_list("control_id")
+        .annotate(n=Count("pk"))
+    )
+    links = Evidence.controls.through.objects.filter(control_id__in=control_pks)
+    current = Q(evidence__valid_until__isnull=True) | Q(
+        evidence__valid_until__gte=today
+    )
+    evidence = {
+        control: (total, fresh)
+        for control, total, fresh in links.order_by()
+        .values_list("control_id")
+        .annotate(
+            total=Count("evidence_id"), fresh=Count("evidence_id", filter=current)
+        )
+    }
+    for row in rows:
+        row.risk_count = risks.get(row.control.control_id, 0)
+        row.evidence_count, row.current_evidence_count = evidence.get(
+            row.control_id, (0, 0)
+        )
+
+
+def without_evidence():
+    """SoA rows whose control has no evidence at all (an anti-join, no count)."""
+    links = Evidence.controls.through.objects.filter(control_id=OuterRef("control_id"))
+    return ~Exists(links)
 
 
 def soa_totals(rows) -> dict[str, int]:

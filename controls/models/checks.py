@@ -29,6 +29,12 @@ class ControlCheck(AimsModel):
     class Meta:
         ordering = ["-checked_on", "-pk"]
         verbose_name = "control check"
+        # The newest check of a control (SoA, coverage, reminders) is one index probe.
+        indexes = [
+            models.Index(
+                fields=["control", "-checked_on", "-id"], name="controlcheck_latest_idx"
+            )
+        ]
 
     def __str__(self):
         return f"{self.control.control_id} check {self.checked_on}: {self.get_result_display()}"

@@ -64,6 +64,35 @@ class SoAVersion(AimsModel):
         return self.status == SoAStatus.DRAFT
 
 
+class SoAEntryQuerySet(models.QuerySet):
+    """SoA rows; ``with_counts(today)`` adds the risk and evidence counts of each row's
+    control when the rows are read (see ``controls.selectors.annotate_rows``)."""
+
+    _counts_on = None
+
+    def with_counts(self, today):
+        clone = self._chain()
+        clone._counts_on = today
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._counts_on = self._counts_on
+        return clone
+
+    def _fetch_all(self):
+        loaded = self._result_cache is not None
+        super()._fetch_all()
+        if (
+            not loaded
+            and self._counts_on is not None
+            and self._iterable_class is (models.query.ModelIterable)
+        ):
+            from ..selectors import attach_counts
+
+            attach_counts(self._result_cache, self._counts_on)
+
+
 class SoAEntry(AimsModel):
     """One control's row in one SoA version."""
 
@@ -112,6 +141,8 @@ class SoAEntry(AimsModel):
     # evidence it was approved with even when the registers move on.
     risk_snapshot = models.JSONField(default=list, blank=True, editable=False)
     evidence_snapshot = models.JSONField(default=list, blank=True, editable=False)
+
+    objects = SoAEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["control__position", "control__control_id"]

@@ -225,6 +225,8 @@ class RiskControl(models.Model):
                 fields=["risk", "control"], name="riskcontrol_unique"
             )
         ]
+        # The SoA counts risks per control, and the risk list filters by control.
+        indexes = [models.Index(fields=["control"], name="riskcontrol_control_idx")]
 
     def __str__(self):
         return self.control_id

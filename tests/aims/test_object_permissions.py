@@ -33,9 +33,12 @@ def test_the_system_check_finds_nothing_missing():
 
 
 def test_owners_permissions_are_rows_of_the_direct_table(alice, alice_system):
-    assert AISystemUserObjectPermission.objects.filter(
-        user=alice, content_object=alice_system
-    ).count() == 2  # view and change
+    assert (
+        AISystemUserObjectPermission.objects.filter(
+            user=alice, content_object=alice_system
+        ).count()
+        == 2
+    )  # view and change
     assert not UserObjectPermission.objects.filter(
         content_type=ContentType.objects.get_for_model(AISystem)
     ).exists()

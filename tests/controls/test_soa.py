@@ -14,6 +14,7 @@ from controls.services import (
     soa_new_draft,
 )
 from tests.factories import make_risk
+from tests.http import body
 
 from .conftest import make_evidence
 
@@ -246,13 +247,13 @@ def test_the_soa_page_filters_applicable_rows_without_evidence(manager, client_f
 def test_the_soa_exports_as_csv_and_xlsx(manager, client_for, api_for):
     decide_all(manager)
     csv = client_for(manager).get(reverse("controls:soa"), {"export": "csv"})
-    text = csv.content.decode("utf-8-sig")
+    text = body(csv).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("SoA version,SoA status,Domain,Control ID")
     assert len(text.strip().splitlines()) == 39
     xlsx = api_for(manager).get(
         "/api/v1/soa-versions/1/export/", {"export_format": "xlsx"}
     )
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200 and body(xlsx)[:2] == b"PK"
 
 
 def test_a_failing_check_shows_on_the_control_and_the_soa(manager, client_for, api_for):

@@ -12,6 +12,7 @@ from aims import roles
 from aims.models import ObjectChange
 from registry.models import AISystem
 from tests.factories import make_system, make_user
+from tests.http import body
 
 ADD_URL = reverse("registry:aisystem_add")
 LIST_URL = reverse("registry:aisystem_list")
@@ -181,14 +182,14 @@ def test_export_holds_the_filtered_rows_in_csv_and_xlsx(manager, client_for):
     assert response["Content-Disposition"].startswith(
         'attachment; filename="ai-systems-'
     )
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(body(response).decode("utf-8-sig"))))
     assert {row["Name"] for row in rows} == {
         "Fraud scorer",
         '\'=HYPERLINK("http://evil")',
     }
 
     filtered = client.get(LIST_URL, {"export": "xlsx", "eu_risk_tier": "high_risk"})
-    sheet = openpyxl.load_workbook(io.BytesIO(filtered.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(body(filtered))).active
     values = list(sheet.values)
     assert values[0][:2] == ("Reference", "Name")
     assert [row[1] for row in values[1:]] == ["Fraud scorer"]

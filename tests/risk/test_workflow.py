@@ -14,6 +14,7 @@ from risk.services import (
     risk_transition,
 )
 from tests.factories import make_risk
+from tests.http import body
 
 
 def _treated(owner, system=None, inherent=(4, 4), residual=(3, 4), **fields):
@@ -340,7 +341,7 @@ def test_the_risk_register_exports(risk_owner, client_for):
         controls=["A.7.4"],
     )
     response = client_for(risk_owner).get(reverse("risk:risk_list"), {"export": "csv"})
-    text = response.content.decode("utf-8-sig")
+    text = body(response).decode("utf-8-sig")
     assert "Exported risk" in text and "A.7.4" in text and "Inherent level" in text
 
 
