@@ -1224,7 +1224,7 @@ def main():
     if args.command == "export-memory":
         return export_memory(args.extra)
     if args.command == "drop":
-        for size in SIZES:
+        for size in [args.size] if args.size else SIZES:
             db_drop(database_url(size, args))
         return None
     if args.command == "report":
