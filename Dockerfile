@@ -61,9 +61,9 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # - sync workers, GUNICORN_WORKERS of them (2-4 per core): every page is a few
 #   database queries and server-side rendering, no long polling;
 # - --timeout 120 (default 30): a sync worker is killed when one request keeps it
-#   busy longer. A streamed CSV of 100,000 risks takes about 20 s and a large
-#   list filter a few seconds; bigger XLSX exports and PDF packs run in the Celery
-#   worker, so 120 s only cuts off what is really stuck;
+#   busy longer, and a streamed CSV or an XLSX of a whole large register is one
+#   request that runs for tens of seconds; PDF packs run in the Celery worker, so
+#   120 s only cuts off what is really stuck;
 # - --graceful-timeout 30: a deploy lets running downloads finish;
 # - --max-requests with jitter: each worker is replaced after that many requests,
 #   so memory a long export or pack preview left behind is given back.
