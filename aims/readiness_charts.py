@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 BAR_HEIGHT = 18
 GAP = 8
-LABEL_WIDTH = 230
+LABEL_WIDTH = 280
 BAR_WIDTH = 300
 
 
@@ -29,7 +29,7 @@ def bar_chart(groups, url_prefix: str = "#") -> dict:
     """Bars for groups of a readiness report (``GroupReport``): label, percent, link."""
     bars = [
         Bar(
-            label=f"{g.group} {g.title}"[:40],
+            label=_shorten(f"{g.group} {g.title}", 46),
             percent=g.percent,
             y=index * (BAR_HEIGHT + GAP),
             width=round(BAR_WIDTH * g.percent / 100),
@@ -45,3 +45,7 @@ def bar_chart(groups, url_prefix: str = "#") -> dict:
         "bar_width": BAR_WIDTH,
         "width": LABEL_WIDTH + BAR_WIDTH + 50,
     }
+
+
+def _shorten(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
