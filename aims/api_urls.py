@@ -11,7 +11,7 @@ from django.apps import apps
 from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from aims.api import notifications, views
+from aims.api import notifications, readiness, views
 from aims.api.autocomplete import AutocompleteView
 from aims.api.routes import Route
 from aims.views.errors import not_found
@@ -23,6 +23,8 @@ AIMS_ROUTES = [
     Route("me/token", views.MyTokenViewSet, basename="my-token"),
     Route("notifications", notifications.NotificationViewSet),
     Route("me/due-items", notifications.MyDueItemViewSet, basename="my-due-items"),
+    Route("self-assessments", readiness.SelfAssessmentViewSet),
+    Route("gap-reports", readiness.GapReportViewSet),
 ]
 
 
@@ -51,6 +53,12 @@ urlpatterns = [
     ),
     path(
         "autocomplete/<str:key>/", AutocompleteView.as_view(), name="api-autocomplete"
+    ),
+    path("readiness/", readiness.ReadinessView.as_view(), name="api-readiness"),
+    path(
+        "readiness/documented-information/",
+        readiness.DocumentedInformationView.as_view(),
+        name="api-documented-information",
     ),
     *extra_patterns,
     *router.urls,

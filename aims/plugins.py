@@ -1,8 +1,9 @@
 """What the core itself puts into its registries (called from ``AimsConfig.ready``)."""
 
 from . import autocomplete, dashboard, navigation
-from .models import ObjectChange, User
-from .views.pages import recent_changes_card
+from .events import register_events
+from .models import GapReport, ObjectChange, User
+from .views.pages import readiness_card, recent_changes_card
 
 
 def register() -> None:
@@ -13,6 +14,39 @@ def register() -> None:
             search_fields=autocomplete.USER_SEARCH_FIELDS,
             label=autocomplete.user_label,
             ordering=("first_name", "last_name", "username"),
+        )
+    )
+    register_events({"gapreport.saved": "Gap report kept"})
+    dashboard.register(
+        dashboard.DashboardCard(
+            key="aims.readiness",
+            order=5,
+            template="aims/cards/readiness.html",
+            context=readiness_card,
+            width="col-12",
+        )
+    )
+    navigation.register(
+        navigation.NavSection(
+            key="readiness",
+            label="Readiness",
+            order=80,
+            path_prefix="/readiness/",
+            links=(
+                navigation.NavLink(
+                    "Gap report", "readiness", visible=navigation.can_view(GapReport)
+                ),
+                navigation.NavLink(
+                    "Documented information",
+                    "readiness_documented_information",
+                    visible=navigation.can_view(GapReport),
+                ),
+                navigation.NavLink(
+                    "Kept reports",
+                    "gapreport_list",
+                    visible=navigation.can_view(GapReport),
+                ),
+            ),
         )
     )
     dashboard.register(

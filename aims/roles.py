@@ -37,6 +37,11 @@ NEVER_GRANTED = (
     "aims.delete_notification",
     "audit.change_evidencepack",
     "audit.delete_evidencepack",
+    # Self-assessments and gap reports are kept as made: a new one supersedes.
+    "aims.change_selfassessment",
+    "aims.delete_selfassessment",
+    "aims.change_gapreport",
+    "aims.delete_gapreport",
 )
 
 ADMINISTRATOR = "Administrator"
@@ -70,6 +75,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "aims.receive_escalated_notification",
         "aims.add_tag",
         "aims.change_tag",
+        # Readiness: where no record judges a requirement, and keeping gap reports.
+        "aims.add_selfassessment",
+        "aims.add_gapreport",
         # Evidence packs for auditors (they also need to see the pack's target).
         "audit.add_evidencepack",
     ),

@@ -75,3 +75,50 @@ def object_delete(*, instance: models.Model, actor) -> None:
     ``ProtectedError`` and nothing is deleted."""
     with attributed_to(actor), change_scope():
         instance.delete()
+
+
+# Readiness records (aims.readiness)
+
+
+def self_assessment_save(*, assessment, actor):
+    """Record how a requirement that no record judges stands, in ``actor``'s name."""
+    if assessment.pk is None:
+        assessment.assessed_by = actor
+    return object_save(instance=assessment, actor=actor)
+
+
+def gap_report_save(*, actor, note: str = "", as_of=None):
+    """Keep today's readiness as a gap report (to compare later reports with)."""
+    from django.db import transaction
+
+    from .history import record_event
+    from .models import GapReport, ReferenceCounter
+    from .readiness import compute
+
+    report = compute(as_of)
+    with transaction.atomic(), attributed_to(actor), change_scope():
+        blockers = sum(len(b.items) for b in report.blockers)
+        saved = object_save(
+            instance=GapReport(
+                reference=ReferenceCounter.next_reference("GAP"),
+                as_of=report.as_of,
+                note=note,
+                data=report.as_json(),
+                clause_percent=report.percent("clause"),
+                annex_percent=report.percent("annex_a"),
+                blockers=blockers,
+            ),
+            actor=actor,
+        )
+        record_event(
+            saved,
+            "gapreport.saved",
+            f"{actor} kept the gap report of {report.as_of}: clauses "
+            f"{saved.clause_percent} %, Annex A {saved.annex_percent} %, {blockers} blockers.",
+            {
+                "clause_percent": saved.clause_percent,
+                "annex_percent": saved.annex_percent,
+                "blockers": blockers,
+            },
+        )
+    return saved

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from aims.views import notifications, pages
+from aims.views import notifications, pages, readiness
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -29,6 +29,27 @@ urlpatterns = [
         name="reauthenticate",
     ),
     path("changelog/", pages.ChangeLogListView.as_view(), name="changelog"),
+    path("readiness/", readiness.ReadinessView.as_view(), name="readiness"),
+    path(
+        "readiness/requirements/<str:requirement_id>/",
+        readiness.RequirementView.as_view(),
+        name="readiness_requirement",
+    ),
+    path(
+        "readiness/documented-information/",
+        readiness.DocumentedInformationView.as_view(),
+        name="readiness_documented_information",
+    ),
+    path(
+        "readiness/reports/",
+        readiness.GapReportListView.as_view(),
+        name="gapreport_list",
+    ),
+    path(
+        "readiness/reports/<int:pk>/",
+        readiness.GapReportDetailView.as_view(),
+        name="gapreport_detail",
+    ),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path(
         "notifications/<int:pk>/read/",

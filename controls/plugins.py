@@ -6,11 +6,13 @@ from audit.packs.registry import register as register_pack_kind
 
 from .models import Control, Evidence, SoAEntry
 from .packs import SoAPackKind
+from .readiness import register as register_readiness
 from .reminders import register_sources
 
 
 def register() -> None:
     register_sources()
+    register_readiness()
     register_events(
         {
             "control.check_failed": "Control check failed",

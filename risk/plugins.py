@@ -4,12 +4,14 @@ from aims import autocomplete, dashboard, navigation, record_tabs
 from aims.events import register_events
 
 from .models import Risk, RiskCriteria
+from .readiness import register_sources as register_readiness
 from .reminders import register_sources
 from .templatetags.risk_tags import risk_panel_context
 
 
 def register() -> None:
     register_sources()
+    register_readiness()
     register_events(
         {
             "risk.accepted": "Risk accepted",

@@ -2,15 +2,18 @@ from .base import AimsModel, ChangeLogged, ReferenceCounter
 from .change_log import ObjectChange
 from .lookups import Tag
 from .notifications import Notification, NotificationPreference
+from .readiness import GapReport, SelfAssessment
 from .users import User
 
 __all__ = [
     "AimsModel",
     "ChangeLogged",
+    "GapReport",
     "Notification",
     "NotificationPreference",
     "ObjectChange",
     "ReferenceCounter",
+    "SelfAssessment",
     "Tag",
     "User",
 ]

@@ -1,12 +1,13 @@
 """The change log: one append-only, hash-chained table for every governance record."""
 
 import hashlib
-import json
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+
+from ..bundle_verifier import entry_payload
 
 GENESIS_HASH = "0" * 64
 
@@ -91,6 +92,10 @@ class ObjectChange(models.Model):
 
     def hash_payload(self) -> bytes:
         """The canonical bytes the hash covers; stable across SQLite and PostgreSQL."""
+        return entry_payload(self.hashed_fields())
+
+    def hashed_fields(self) -> dict:
+        """The values the hash covers, JSON-safe (what an export carries to recompute it)."""
         related_type = (
             ContentType.objects.get_for_id(self.related_content_type_id).natural_key()
             if self.related_content_type_id
@@ -116,9 +121,7 @@ class ObjectChange(models.Model):
             "message": self.message,
             "prev_hash": self.prev_hash,
         }
-        return json.dumps(
-            payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True
-        ).encode()
+        return payload
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.hash_payload()).hexdigest()

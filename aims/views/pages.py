@@ -22,6 +22,35 @@ def home(request):
     return render(request, "aims/home.html", {"cards": dashboard.cards_for(request)})
 
 
+def readiness_card(request) -> dict | None:
+    """Readiness in figures for the committee's dashboard: percentages per clause,
+    blockers. Computed at most once a minute (it reads every app)."""
+    from django.core.cache import cache
+
+    from aims.models import GapReport
+    from aims.readiness import compute
+    from aims.readiness_charts import bar_chart
+
+    if not can(request.user, "view", GapReport):
+        return None
+    key = "aims:readiness-card"
+    figures = cache.get(key)
+    if figures is None:
+        report = compute()
+        figures = {
+            "as_of": report.as_of,
+            "clause_percent": report.percent("clause"),
+            "annex_percent": report.percent("annex_a"),
+            "blockers": [
+                (b.source.label, len(b.items)) for b in report.blockers if b.items
+            ],
+            "chart": bar_chart(report.clause_groups, url_prefix="/readiness/#"),
+            "counts": report.counts(),
+        }
+        cache.set(key, figures, 60)
+    return figures
+
+
 def recent_changes_card(request) -> dict | None:
     if not can(request.user, "view", ObjectChange):
         return None
