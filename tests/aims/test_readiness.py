@@ -18,6 +18,7 @@ from controls.services import control_check_save, soa_approve, soa_current
 from tests.controls.conftest import make_evidence
 
 from ..controls.test_soa import decide_all, row
+from ..http import body
 
 
 @pytest.fixture(autouse=True)
@@ -206,7 +207,7 @@ def test_readiness_is_refused_to_owners_and_shown_to_viewers(alice, viewer, clie
 def test_the_gap_report_exports_every_gap_with_owner_and_action(viewer, client_for):
     response = client_for(viewer).get(reverse("readiness") + "?export=csv")
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
     assert rows[0] == [
         "Requirement",
         "Title",
@@ -221,7 +222,7 @@ def test_the_gap_report_exports_every_gap_with_owner_and_action(viewer, client_f
     assert by_id["5.1"][3] == "Not assessed"
     assert by_id["5.1"][6] == "Assess it and record the justification."
     xlsx = client_for(viewer).get(reverse("readiness") + "?export=xlsx")
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200 and body(xlsx)[:2] == b"PK"
     assert (
         client_for(viewer).get(reverse("readiness") + "?export=pdf").status_code == 404
     )

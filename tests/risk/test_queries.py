@@ -179,6 +179,9 @@ def test_query_counts_are_reported(
             f"home page {counts['home page']}, AI system page {counts['AI system page']}"
             f" ({LARGE} risks)"
         )
-        assert max(counts.values()) <= 25, counts
+        # The home page also computes the readiness card (every app's judges, at most
+        # once a minute: tests/aims/test_readiness.py guards it at two sizes).
+        home = counts.pop("home page")
+        assert max(counts.values()) <= 25 and home <= 45, counts
     with capsys.disabled():
         print("\n" + "\n".join(lines))
