@@ -1,0 +1,59 @@
+"""Shared form behaviour: what a user sees in a form is what saving it sends back."""
+
+import pytest
+from django import forms
+from django.urls import reverse
+
+from aims.forms import AimsModelForm, BooleanChoiceField
+from controls.models import SoAEntry
+from controls.services import soa_current, soa_entry_save
+from tests.http import form_data
+
+
+@pytest.mark.parametrize("applicable", [True, False])
+def test_a_decided_soa_row_is_saved_again_without_touching_the_form(
+    manager, client_for, applicable
+):
+    entry = SoAEntry.objects.get(soa=soa_current(), control__control_id="A.2.2")
+    entry.applicable, entry.justification = applicable, "Needed for our AI systems."
+    soa_entry_save(entry=entry, actor=manager)
+    client = client_for(manager)
+    url = reverse("controls:soaentry_edit", args=[entry.pk])
+
+    page = client.get(url)
+    data = form_data(page.content)
+    assert data["applicable"] == ("true" if applicable else "false")
+
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    entry.refresh_from_db()
+    assert entry.applicable is applicable
+
+
+def test_boolean_choice_fields_show_the_stored_decision():
+    class DecisionForm(forms.Form):
+        decided = BooleanChoiceField(labels=("Excluded", "Applicable"))
+
+    for value, expected in ((True, "true"), (False, "false"), (None, "")):
+        html = str(DecisionForm(initial={"decided": value})["decided"])
+        assert f'<option value="{expected}" selected>' in html
+
+
+def test_every_typed_choice_field_of_a_model_form_shows_its_initial_value(db):
+    """A TypedChoiceField whose initial value is the coerced value (a bool, an int)
+    must still select the matching option (the SoA bug, for any form)."""
+
+    class Form(AimsModelForm):
+        applicable = forms.TypedChoiceField(
+            choices=[("", "—"), ("true", "Applicable"), ("false", "Excluded")],
+            coerce=lambda value: value == "true",
+            empty_value=None,
+        )
+
+        class Meta:
+            model = SoAEntry
+            fields = ["applicable"]
+
+    entry = SoAEntry.objects.filter(soa=soa_current()).first()
+    entry.applicable = False
+    assert '<option value="false" selected>' in str(Form(instance=entry)["applicable"])
