@@ -57,3 +57,42 @@ def test_every_typed_choice_field_of_a_model_form_shows_its_initial_value(db):
     entry = SoAEntry.objects.filter(soa=soa_current()).first()
     entry.applicable = False
     assert '<option value="false" selected>' in str(Form(instance=entry)["applicable"])
+
+
+def every_filterset():
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    from aims.filtersets import SearchFilterSet
+
+    for config in apps.get_app_configs():
+        if importlib.util.find_spec(f"{config.name}.filtersets") is not None:
+            importlib.import_module(f"{config.name}.filtersets")
+
+    pending = [SearchFilterSet]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls._meta.model is not None:
+            yield cls
+
+
+@pytest.mark.parametrize("filterset", list(every_filterset()), ids=lambda c: c.__name__)
+def test_every_filter_has_a_readable_label(db, rf, manager, filterset):
+    request = rf.get("/")
+    request.user = manager
+    labels = [
+        str(field.label)
+        for field in filterset(
+            request=request, queryset=filterset._meta.model.objects.none()
+        ).form.fields.values()
+    ]
+    assert not [label for label in labels if "invalid name" in label or not label]
+
+
+def test_the_evidence_freshness_filter_is_labelled(manager, client_for):
+    page = client_for(manager).get(reverse("controls:evidence_list")).content.decode()
+    assert "[invalid name]" not in page
+    assert ">Freshness</label>" in page
