@@ -13,6 +13,9 @@ class AimsModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
+            # A browser silently drops what is typed or pasted beyond maxlength; the
+            # field's validation says how long the value may be instead.
+            widget.attrs.pop("maxlength", None)
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"

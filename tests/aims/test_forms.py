@@ -96,3 +96,30 @@ def test_the_evidence_freshness_filter_is_labelled(manager, client_for):
     page = client_for(manager).get(reverse("controls:evidence_list")).content.decode()
     assert "[invalid name]" not in page
     assert ">Freshness</label>" in page
+
+
+def test_a_too_long_value_is_refused_with_a_message_not_cut_by_the_browser(
+    alice, client_for
+):
+    """A maxlength attribute makes the browser drop what is pasted beyond it, silently;
+    the server says how long the value may be instead."""
+    client = client_for(alice)
+    url = reverse("registry:aisystem_add")
+    assert "maxlength" not in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "owner": alice.pk,
+            "name": "x" * 10_000,
+            "intended_purpose": "Route claims.",
+            "lifecycle_stage": "development",
+            "source": "in_house",
+            "automation_level": "on_the_loop",
+            "criticality": "high",
+            "eu_risk_tier": "unclassified",
+        },
+    )
+    assert response.status_code == 400
+    assert "at most 200 characters (it has 10000)" in " ".join(
+        response.context["form"].errors["name"]
+    )
