@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from aims import accounts
+from aims.client_address import ClientAddressThrottleMixin
 from aims.filtersets import ObjectChangeFilterSet
 from aims.models import ObjectChange, User
 from aims.permissions import visible_to
@@ -188,8 +189,10 @@ class MyTokenViewSet(viewsets.ViewSet):
         )
 
 
-class LoginRateThrottle(AnonRateThrottle):
-    """Password attempts per client address (``AIMS_LOGIN_RATE``), against guessing."""
+class LoginRateThrottle(ClientAddressThrottleMixin, AnonRateThrottle):
+    """Password attempts per client address (``AIMS_LOGIN_RATE``), against guessing;
+    the address is read as ``aims.client_address`` says (a forged
+    ``X-Forwarded-For`` does not give a fresh allowance)."""
 
     scope = "login"
 
@@ -198,6 +201,11 @@ class ObtainTokenView(ObtainAuthToken):
     """Exchange a username and password for the user's API token."""
 
     throttle_classes = [LoginRateThrottle]
+
+    def get_serializer_context(self):
+        # django-axes marks a locked-out sign-in on the HttpRequest, which its
+        # middleware then answers with a 429; DRF's Request wrapper would hide it.
+        return {**super().get_serializer_context(), "request": self.request._request}
 
     @extend_schema(auth=[], responses={200: TokenSerializer})
     def post(self, request, *args, **kwargs):

@@ -9,6 +9,7 @@ Two modes, chosen by the environment and never by a separate settings file:
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "axes",
     "bootstrap",
     # Before "aims": its permissions must exist when the roles are synced after migrate.
     "django_celery_beat",
@@ -99,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "aims.middleware.ChangeActorMiddleware",
+    # Last: turns a locked-out sign-in into the lockout answer (aims.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aims.urls"
@@ -139,6 +143,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "aims.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any password check while the username or address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -151,6 +157,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+
+# Forwarded headers (X-Forwarded-For) are believed only from these proxies: addresses
+# or networks, comma-separated (e.g. "10.0.0.5" or "172.18.0.0/16"). None by default,
+# so a client cannot choose the address it is judged by (aims.client_address).
+AIMS_TRUSTED_PROXIES = envlist("AIMS_TRUSTED_PROXIES", [])
+
+# Failed sign-ins (django-axes): after AIMS_LOGIN_FAILURE_LIMIT failures for one
+# username, or from one client address, every sign-in for it is refused with a 429
+# for AIMS_LOGIN_COOLOFF_MINUTES (web form, API token endpoint and re-authentication
+# alike). Administrators see and clear lockouts in the admin site ("Access attempts").
+AXES_FAILURE_LIMIT = envint("AIMS_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AIMS_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "aims.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "aims.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "aims.lockout.username_of"
+AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -302,6 +326,9 @@ REST_FRAMEWORK = {
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_THROTTLE_RATES": {"login": env("AIMS_LOGIN_RATE", "10/minute")},
+    # DRF's own reading of X-Forwarded-For trusts the client; our throttles use
+    # aims.client_address instead, and any other reads the peer address only.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AIMS governance portal API",
