@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "bootstrap",
+    "csp",
     # Before "aims": its permissions must exist when the roles are synced after migrate.
     "django_celery_beat",
     "aims",
@@ -101,6 +102,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "aims.middleware.ChangeActorMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After CSPMiddleware, so a download's own sandbox policy is set first and kept.
+    "aims.middleware.SecurityHeadersMiddleware",
     # Last: turns a locked-out sign-in into the lockout answer (aims.lockout).
     "axes.middleware.AxesMiddleware",
 ]
@@ -267,6 +271,23 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 if envbool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (django-csp): scripts and styles only from the portal's own
+# static files, no inline script or style, no framing, forms post only to the portal.
+# data: images are Bootstrap's form icons (SVG in its CSS).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # /healthz is probed over plain HTTP by the container orchestrator.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
