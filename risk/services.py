@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.utils import timezone
 
 from aims.context import attributed_to
@@ -290,6 +290,15 @@ def risk_transition(*, risk: Risk, to_status: str, actor) -> Risk:
     return risk
 
 
+ACCEPT_REFUSED = "Only the risk owner or the committee may accept this risk."
+
+
+def may_accept(actor, risk: Risk) -> bool:
+    """Whoever may change the risk, or the committee (which may accept risks it cannot
+    edit). Whether the level is within their reach is decided in ``risk_accept``."""
+    return can(actor, "accept_above_appetite", Risk) or can(actor, "change", risk)
+
+
 def risk_accept(*, risk: Risk, actor, rationale: str) -> Risk:
     """Accept a risk's residual level (ISO/IEC 42001 6.1.3 f: risk owners approve the
     treatment plan and accept residual risk).
@@ -297,6 +306,11 @@ def risk_accept(*, risk: Risk, actor, rationale: str) -> Risk:
     Above the criteria's risk appetite only the governance committee may accept. The
     acceptance is recorded as a named event with the actor and rationale.
     """
+    # Who may decide comes before whether the request is complete: a refusal is a 403
+    # whatever the body says (PermissionDenied), never a 400.
+    committee = can(actor, "accept_above_appetite", Risk)
+    if not may_accept(actor, risk):
+        raise PermissionDenied(ACCEPT_REFUSED)
     if not rationale or not rationale.strip():
         raise ValidationError({"rationale": "Say why the residual risk is acceptable."})
     ready = risk.status == RiskStatus.TREATED or (
@@ -324,21 +338,11 @@ def risk_accept(*, risk: Risk, actor, rationale: str) -> Risk:
         _scores(risk)
     criteria = risk.criteria
     above = criteria.above_appetite(risk.residual_level)
-    if above and not can(actor, "accept_above_appetite", Risk):
-        raise ValidationError(
-            {
-                "rationale": f"The residual level {risk.get_residual_level_display().lower()} is above "
-                f"the risk appetite ({criteria.get_appetite_display().lower()}): only the "
-                "governance committee may accept it."
-            }
-        )
-    if (
-        not above
-        and not can(actor, "change", risk)
-        and not can(actor, "accept_above_appetite", Risk)
-    ):
-        raise ValidationError(
-            {"rationale": "Only the risk owner or the committee may accept this risk."}
+    if above and not committee:
+        raise PermissionDenied(
+            f"The residual level {risk.get_residual_level_display().lower()} is above "
+            f"the risk appetite ({criteria.get_appetite_display().lower()}): only the "
+            "governance committee may accept it."
         )
     with attributed_to(actor), change_scope():
         risk.status = RiskStatus.ACCEPTED

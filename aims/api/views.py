@@ -15,14 +15,29 @@ from aims import accounts
 from aims.client_address import ClientAddressThrottleMixin
 from aims.filtersets import ObjectChangeFilterSet
 from aims.models import ObjectChange, User
-from aims.permissions import visible_to
+from aims.permissions import can, visible_to
 
 from .permissions import AimsObjectPermission
 from .serializers import ObjectChangeSerializer
 
 
+class ChangeLogReader(IsAuthenticated):
+    """The whole change log is for the roles that hold it (auditors, the committee,
+    managers): others get a 403, not an empty list. A record's own history is read
+    through that record (``.../<id>/history/``) wherever the record may be seen."""
+
+    message = "The change log is open to auditors, the committee and AIMS managers."
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and can(
+            request.user, "view", ObjectChange
+        )
+
+
 class ObjectChangeViewSet(viewsets.ReadOnlyModelViewSet):
     """The change log: append-only, so read-only here too. Needs the change-log view role."""
+
+    permission_classes = [ChangeLogReader]
 
     queryset = ObjectChange.objects.select_related(
         "content_type", "related_content_type"
@@ -187,6 +202,13 @@ class MyTokenViewSet(viewsets.ViewSet):
         return Response(
             {"token": accounts.token_rotate(user=request.user).key}, status=201
         )
+
+    @extend_schema(responses={204: None}, request=None)
+    @action(detail=False, methods=["post"])
+    def revoke(self, request):
+        """Delete your token: calls with it get 401 until you issue a new one."""
+        accounts.token_revoke(user=request.user)
+        return Response(status=204)
 
 
 class LoginRateThrottle(ClientAddressThrottleMixin, AnonRateThrottle):

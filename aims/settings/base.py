@@ -93,6 +93,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "aims.middleware.RequestIdMiddleware",
+    # Before anything reads a value: a NUL character is a 400, never a database error.
+    "aims.middleware.RequestSizeLimitMiddleware",
+    "aims.middleware.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,6 +103,8 @@ MIDDLEWARE = [
     # Every page needs a login; DRF views opt out and answer 401/403 themselves.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a session that timed out is told why.
+    "aims.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "aims.middleware.ChangeActorMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -161,6 +166,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+
+# Sessions: signed out after AIMS_SESSION_IDLE_MINUTES without a request
+# (aims.middleware.IdleSessionTimeoutMiddleware), and after AIMS_SESSION_MAX_HOURS in
+# any case. API tokens live AIMS_TOKEN_MAX_AGE_DAYS (0: until rotated or revoked);
+# a password change or reset revokes the user's token.
+AIMS_SESSION_IDLE_MINUTES = envint("AIMS_SESSION_IDLE_MINUTES", 60)
+SESSION_COOKIE_AGE = envint("AIMS_SESSION_MAX_HOURS", 12) * 3600
+AIMS_TOKEN_MAX_AGE_DAYS = envint("AIMS_TOKEN_MAX_AGE_DAYS", 90)
+# Password reset links (sent by e-mail; the form never says whether an account exists).
+PASSWORD_RESET_TIMEOUT = envint("AIMS_PASSWORD_RESET_HOURS", 2) * 3600
 
 # Forwarded headers (X-Forwarded-For) are believed only from these proxies: addresses
 # or networks, comma-separated (e.g. "10.0.0.5" or "172.18.0.0/16"). None by default,
@@ -231,6 +246,34 @@ STORAGES = {
 AIMS_MAX_IMPORT_BYTES = envint("AIMS_MAX_IMPORT_BYTES", 2 * 1024 * 1024)
 AIMS_MAX_IMPORT_ROWS = envint("AIMS_MAX_IMPORT_ROWS", 5000)
 AIMS_MAX_EVIDENCE_BYTES = envint("AIMS_MAX_EVIDENCE_BYTES", 25 * 1024 * 1024)
+# Office documents (ZIP inside): refused when they unpack beyond this, are compressed
+# more than this ratio (a ZIP bomb) or hold more parts; macros (vbaProject.bin) never.
+AIMS_MAX_UNPACKED_BYTES = envint("AIMS_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+AIMS_MAX_ZIP_RATIO = envint("AIMS_MAX_ZIP_RATIO", 100)
+AIMS_MAX_ZIP_ENTRIES = envint("AIMS_MAX_ZIP_ENTRIES", 5000)
+# PDFs with JavaScript or actions on opening: "refuse", "flag" (accept, log, note) or
+# "allow".
+AIMS_PDF_ACTIVE_CONTENT = (env("AIMS_PDF_ACTIVE_CONTENT") or "refuse").lower()
+if AIMS_PDF_ACTIVE_CONTENT not in ("refuse", "flag", "allow"):
+    raise ImproperlyConfigured("AIMS_PDF_ACTIVE_CONTENT must be refuse, flag or allow")
+# Virus scanning by ClamAV: clamd's Unix socket, or its host and port. Off when unset.
+AIMS_CLAMD_SOCKET = env("AIMS_CLAMD_SOCKET", "")
+AIMS_CLAMD_HOST = env("AIMS_CLAMD_HOST", "")
+AIMS_CLAMD_PORT = envint("AIMS_CLAMD_PORT", 3310)
+AIMS_CLAMD_TIMEOUT = envint("AIMS_CLAMD_TIMEOUT", 30)
+# When clamd does not answer: refuse uploads (default) or accept them unscanned.
+AIMS_CLAMD_FAIL_OPEN = envbool("AIMS_CLAMD_FAIL_OPEN", False)
+# A request body larger than this is refused (413) before it is read: the largest
+# upload plus room for the form's other fields.
+AIMS_MAX_REQUEST_BYTES = envint(
+    "AIMS_MAX_REQUEST_BYTES",
+    max(AIMS_MAX_EVIDENCE_BYTES, AIMS_MAX_IMPORT_BYTES) + 1024 * 1024,
+)
+FILE_UPLOAD_HANDLERS = [
+    "aims.middleware.RequestSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Evidence whose "valid until" is this close shows as expiring.
 AIMS_EVIDENCE_EXPIRY_WARNING_DAYS = envint("AIMS_EVIDENCE_EXPIRY_WARNING_DAYS", 30)
 # Uploads above this go to a temporary file instead of memory.
@@ -330,7 +373,7 @@ LOGGING = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "aims.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -457,6 +500,15 @@ if _digest_weekday not in _WEEKDAYS:
 AIMS_DIGEST_WEEKDAY = _WEEKDAYS.index(_digest_weekday)
 # Where people reach the portal: the links in e-mails start with it.
 AIMS_BASE_URL = (env("AIMS_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+# Per-user limits on expensive work (aims.throttles): "N/second|minute|hour|day";
+# empty turns a limit off.
+AIMS_RATES = {
+    "export": env("AIMS_EXPORT_RATE", "30/minute"),
+    "schema": env("AIMS_SCHEMA_RATE", "10/minute"),
+    "heatmap": env("AIMS_HEATMAP_RATE", "120/minute"),
+    "pack": env("AIMS_PACK_RATE", "30/hour"),
+}
 
 # Approvals and other decisions need a sign-in (or a confirmation) this recent, seconds.
 AIMS_REAUTH_MAX_AGE = envint("AIMS_REAUTH_MAX_AGE", 15 * 60)
