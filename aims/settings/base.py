@@ -52,7 +52,15 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # Kept outside the database on purpose; created on first use, mode 0600. Back it up with
 # the media files: without it old signatures still verify (the public key is printed in
 # every checkpoint) but new ones would come from a different key.
-AIMS_SIGNING_KEY_FILE = Path(env("AIMS_SIGNING_KEY_FILE") or DATA_DIR / "signing-key.pem")
+AIMS_SIGNING_KEY_FILE = Path(
+    env("AIMS_SIGNING_KEY_FILE") or DATA_DIR / "signing-key.pem"
+)
+
+# Signed change-log checkpoints are appended here as well as stored in the database
+# (aims/checkpoints.py): put it on storage the database's administrators cannot rewrite.
+AIMS_CHANGE_LOG_CHECKPOINT_FILE = Path(
+    env("AIMS_CHANGE_LOG_CHECKPOINT_FILE") or DATA_DIR / "change-log-checkpoints.jsonl"
+)
 
 AIMS_ORGANISATION_NAME = env("AIMS_ORGANISATION_NAME", "Example Organisation")
 # Reference facts (ISO 42001 clauses, Annex A, EU AI Act, NIST AI RMF) loaded by
