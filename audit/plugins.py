@@ -16,6 +16,7 @@ def register() -> None:
             "pack.ready": "Evidence pack ready",
             "pack.failed": "Evidence pack failed",
             "pack.retried": "Evidence pack retried",
+            "pack.rebuilding": "Evidence pack rebuilding",
         }
     )
     record_tabs.register_actions(None, evidence_pack_actions)

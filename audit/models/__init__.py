@@ -1,3 +1,3 @@
-from .packs import EvidencePack
+from .packs import EvidencePack, PackDispatch
 
-__all__ = ["EvidencePack"]
+__all__ = ["EvidencePack", "PackDispatch"]

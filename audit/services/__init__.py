@@ -1,6 +1,7 @@
 """Writes of the audit app, by subject."""
 
 from .packs import (
+    DuplicatePackRequest,
     PackNotRetryable,
     evidence_pack_build,
     evidence_pack_request,
@@ -8,6 +9,7 @@ from .packs import (
 )
 
 __all__ = [
+    "DuplicatePackRequest",
     "PackNotRetryable",
     "evidence_pack_build",
     "evidence_pack_request",
