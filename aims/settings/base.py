@@ -102,6 +102,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database that cannot be reached answers 503 with Retry-After, not 500.
+    "aims.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "aims.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -238,7 +240,9 @@ AIMS_PACK_MAX_ATTEMPTS = envint("AIMS_PACK_MAX_ATTEMPTS", 3)
 # lost builds.
 AIMS_PACK_OUTBOX_SECONDS = envint("AIMS_PACK_OUTBOX_SECONDS", 30)
 
-# Cache: Redis when configured, so every web process shares it.
+# Cache: Redis when configured, so every web process shares it. A Redis that is down
+# or hangs makes cache reads miss and writes do nothing (aims.cache), so throttles
+# let requests through and log it rather than answering 500.
 
 REDIS_URL = env("REDIS_URL")
 if not DEBUG and not REDIS_URL:
@@ -249,7 +253,7 @@ REDIS_TIMEOUT = envint("REDIS_TIMEOUT", 3)
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "aims.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "socket_timeout": REDIS_TIMEOUT,
@@ -392,7 +396,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": REDIS_TIMEOUT,
     "socket_connect_timeout": REDIS_TIMEOUT,
     "socket_keepalive": True,
-    "retry_on_timeout": True,
     "health_check_interval": 25,
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
@@ -401,7 +404,7 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
 }
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
-CELERY_REDIS_RETRY_ON_TIMEOUT = True
+CELERY_REDIS_RETRY_ON_TIMEOUT = False
 # Workers survive a Redis restart: reconnect for ever (with back-off) instead of exiting.
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -475,6 +478,9 @@ if _digest_weekday not in _WEEKDAYS:
 AIMS_DIGEST_WEEKDAY = _WEEKDAYS.index(_digest_weekday)
 # Where people reach the portal: the links in e-mails start with it.
 AIMS_BASE_URL = (env("AIMS_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+# Seconds a 503 (database unreachable) tells clients to wait before retrying.
+AIMS_RETRY_AFTER_SECONDS = envint("AIMS_RETRY_AFTER_SECONDS", 10)
 
 # Approvals and other decisions need a sign-in (or a confirmation) this recent, seconds.
 AIMS_REAUTH_MAX_AGE = envint("AIMS_REAUTH_MAX_AGE", 15 * 60)

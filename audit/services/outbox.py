@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 import uuid
 
 from django.conf import settings
@@ -59,10 +60,21 @@ def enqueue(pack: EvidencePack) -> PackDispatch:
     return dispatch
 
 
-def send(dispatch_id: int) -> bool:
+# After a failed publish, requests in this process leave their message to the outbox
+# for this many seconds instead of each waiting for the broker's timeout again.
+BROKER_BACKOFF_SECONDS = 15
+_broker_down_until = 0.0
+
+
+def send(dispatch_id: int, *, force: bool = False) -> bool:
     """Send one outbox row's message if nobody else is sending it. True when the broker
-    took it."""
+    took it. Without ``force`` (a request's after-commit send) nothing is tried while
+    this process saw the broker fail in the last BROKER_BACKOFF_SECONDS."""
+    global _broker_down_until
     from ..tasks import evidence_pack_build_task
+
+    if not force and time.monotonic() < _broker_down_until:
+        return False
 
     # Claim the row first (one UPDATE decides between concurrent senders), then publish
     # outside any transaction: a hanging broker holds no database lock.
@@ -87,6 +99,7 @@ def send(dispatch_id: int) -> bool:
             retry=False,
         )
     except Exception as exc:  # noqa: BLE001 - any broker failure leaves the row unsent
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning(
             "Evidence pack %s: task message not sent, the outbox will retry: %s",
             dispatch.pack_id,
@@ -96,6 +109,7 @@ def send(dispatch_id: int) -> bool:
             sent_at=None, last_error=f"{type(exc).__name__}: {exc}"[:300]
         )
         return False
+    _broker_down_until = 0.0
     return True
 
 
@@ -109,7 +123,7 @@ def flush_outbox(limit: int = 500) -> int:
     ).order_by("created_at")
     sent = 0
     for dispatch_id in pending.values_list("pk", flat=True)[:limit]:
-        if send(dispatch_id):
+        if send(dispatch_id, force=True):
             sent += 1
         elif PackDispatch.objects.filter(pk=dispatch_id, sent_at__isnull=True).exists():
             break  # the broker is still down: try again at the next run

@@ -25,6 +25,11 @@ from .helpers import request_pack
 API = "/api/v1/evidence-packs/"
 
 
+@pytest.fixture(autouse=True)
+def _no_broker_backoff(monkeypatch):
+    monkeypatch.setattr("audit.services.outbox.BROKER_BACKOFF_SECONDS", 0)
+
+
 def _broker_down():
     return mock.patch.object(
         evidence_pack_build_task,
