@@ -27,6 +27,15 @@ def _committee_emails() -> list[str]:
     )
 
 
+def integrity_alert_recipients() -> list[str]:
+    """Who hears about a failed integrity check (change log, evidence files): everyone
+    who may read the change log, and the governance committee."""
+    return sorted(
+        {u.email for u in users_with(ObjectChange, "view").exclude(email="")}
+        | set(_committee_emails())
+    )
+
+
 def _send_checkpoint(checkpoint) -> int:
     """E-mail the signed checkpoint to the committee: a copy nobody with database access
     can take back. Returns the number of recipients."""
@@ -71,10 +80,7 @@ def change_log_verify() -> dict:
             result["emailed"] = _send_checkpoint(checkpoint)
         return result
     logger.error("Change log check failed: %s", report.summary())
-    recipients = sorted(
-        {u.email for u in users_with(ObjectChange, "view").exclude(email="")}
-        | set(_committee_emails())
-    )
+    recipients = integrity_alert_recipients()
     first_line = report.summary().splitlines()[0]
     if recipients:
         send_mail(

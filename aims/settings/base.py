@@ -425,6 +425,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aims.change_log_verify",
         "schedule": envint("AIMS_CHANGE_LOG_VERIFY_SECONDS", 24 * 3600),
     },
+    "evidence-verify": {
+        "task": "controls.evidence_verify",
+        "schedule": envint("AIMS_EVIDENCE_VERIFY_SECONDS", 24 * 3600),
+    },
     "pack-outbox": {
         "task": "audit.pack_outbox",
         "schedule": AIMS_PACK_OUTBOX_SECONDS,
