@@ -64,3 +64,20 @@ def _reclaim_at_worker_start(sender=None, **kwargs):
         len(reclaimed),
         sent,
     )
+
+
+@shared_task(
+    bind=True,
+    name="audit.auditor_bundle_build",
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def auditor_bundle_build_task(self, bundle_id: int) -> dict:
+    """Build auditor bundle ``bundle_id`` (same guarantees as a pack build)."""
+    from .services.bundles import auditor_bundle_build
+
+    bundle = auditor_bundle_build(bundle_id=bundle_id, task_id=self.request.id)
+    if bundle is None:
+        return {"bundle": bundle_id, "built": False}
+    logger.info("Auditor bundle %s: %s", bundle.reference, bundle.status)
+    return {"bundle": bundle_id, "built": True, "status": bundle.status}

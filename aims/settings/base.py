@@ -239,6 +239,8 @@ AIMS_PACK_MAX_ATTEMPTS = envint("AIMS_PACK_MAX_ATTEMPTS", 3)
 # How often beat sends pack messages the broker did not take (outbox) and reclaims
 # lost builds.
 AIMS_PACK_OUTBOX_SECONDS = envint("AIMS_PACK_OUTBOX_SECONDS", 30)
+# Auditor bundles copy every evidence file of their packs: a longer limit (seconds).
+AIMS_BUNDLE_TIME_LIMIT = envint("AIMS_BUNDLE_TIME_LIMIT", 1800)
 
 # Cache: Redis when configured, so every web process shares it. A Redis that is down
 # or hangs makes cache reads miss and writes do nothing (aims.cache), so throttles
@@ -385,14 +387,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 600)
-CELERY_TASK_ROUTES = {"audit.evidence_pack_build": {"queue": AIMS_PACK_QUEUE}}
+# Long builds (packs, auditor bundles) on their own queue.
+CELERY_TASK_ROUTES = {
+    "audit.evidence_pack_build": {"queue": AIMS_PACK_QUEUE},
+    "audit.auditor_bundle_build": {"queue": AIMS_PACK_QUEUE},
+}
 # Redis gives an unacknowledged message to another worker after the visibility
-# timeout. Above the longest task (pack hard limit, CELERY_TASK_TIME_LIMIT) plus a
-# minute, a running build is never handed out twice, and a message of a worker killed
-# as a whole comes back within minutes, not kombu's default hour (the outbox reclaims
-# the pack sooner still).
+# timeout. Above the longest task (pack and bundle hard limits, CELERY_TASK_TIME_LIMIT)
+# plus a minute, a running build is never handed out twice, and a message of a worker
+# killed as a whole comes back within that time, not kombu's default hour (the outbox
+# reclaims a pack sooner still).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": max(AIMS_PACK_TIME_LIMIT + 30, CELERY_TASK_TIME_LIMIT) + 60,
+    "visibility_timeout": max(
+        AIMS_PACK_TIME_LIMIT + 30, AIMS_BUNDLE_TIME_LIMIT + 30, CELERY_TASK_TIME_LIMIT
+    )
+    + 60,
     "socket_timeout": REDIS_TIMEOUT,
     "socket_connect_timeout": REDIS_TIMEOUT,
     "socket_keepalive": True,

@@ -1,3 +1,4 @@
+from .bundles import AuditorBundle
 from .packs import EvidencePack, PackDispatch
 
-__all__ = ["EvidencePack", "PackDispatch"]
+__all__ = ["AuditorBundle", "EvidencePack", "PackDispatch"]

@@ -244,8 +244,14 @@ def test_pack_builds_have_their_own_queue_and_the_broker_settings_fit_the_limit(
     }
     assert settings.AIMS_PACK_QUEUE != "celery"
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    hard_limit = settings.AIMS_PACK_TIME_LIMIT + 30
+    hard_limit = (
+        max(settings.AIMS_PACK_TIME_LIMIT, settings.AIMS_BUNDLE_TIME_LIMIT) + 30
+    )
     assert hard_limit < options["visibility_timeout"] <= hard_limit + 400
+    assert (
+        settings.CELERY_TASK_ROUTES["audit.auditor_bundle_build"]["queue"]
+        == settings.AIMS_PACK_QUEUE
+    )
     assert options["socket_timeout"] and options["socket_connect_timeout"]
     assert settings.CELERY_BROKER_CONNECTION_MAX_RETRIES is None
     assert settings.CELERY_BROKER_CONNECTION_RETRY
