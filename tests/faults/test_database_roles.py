@@ -79,3 +79,69 @@ def test_even_the_owner_cannot_truncate_while_the_trigger_is_on(migrated):
             "TRUNCATE aims_objectchange CASCADE", database="aims", user="aims_owner"
         )
     assert "append-only: TRUNCATE refused" in refused.value.stderr
+
+
+def test_a_postgresql_restart_is_a_503_with_retry_after_then_service_resumes(
+    migrated, tmp_path
+):
+    """The web process (as the app role) while its database stops and starts again."""
+    import json
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from .conftest import ROOT
+    from .servers import free_port, wait_until
+
+    pg, _, app = migrated
+    manage(app, "load_demo")
+    port = free_port()
+    log = open(tmp_path / "web.log", "wb")  # noqa: SIM115 - closed below
+    web = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=app,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def call(path, token=None, data=None):
+        request = urllib.request.Request(base + path, data=data)
+        if token:
+            request.add_header("Authorization", f"Token {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    try:
+        assert wait_until(lambda: call("/healthz")[0] == 200, 60)
+        status, _, body = call(
+            "/api/v1/auth/token/", data=b"username=maria&password=aims-demo-2026"
+        )
+        assert status == 200, body
+        token = json.loads(body)["token"]
+        assert call("/api/v1/ai-systems/", token)[0] == 200
+
+        pg.stop("fast")
+        status, headers, body = call("/api/v1/ai-systems/", token)
+        assert status == 503, body[:500]
+        assert headers["Retry-After"] and json.loads(body)["unavailable"] == "database"
+        status, headers, body = call("/accounts/login/?next=/")
+        assert status in (200, 503)  # the login page needs no database
+        status, _, body = call("/healthz")
+        assert status == 503 and json.loads(body)["down"] == ["database"]
+
+        started = time.monotonic()
+        pg.start()
+        assert wait_until(lambda: call("/api/v1/ai-systems/", token)[0] == 200, 60)
+        print(
+            f"\nAPI answering 200 again {time.monotonic() - started:.1f} s after start"
+        )
+    finally:
+        web.terminate()
+        web.wait(20)
+        log.close()
