@@ -6,12 +6,21 @@
 1. every reminder of today's plan becomes a ``Notification`` row per recipient; the
    unique key (recipient, source, object, due date, stage) means a second run writes
    nothing new;
-2. each recipient's pending rows go out as one e-mail digest, inside a transaction per
-   recipient that marks them sent: if sending fails the marks roll back, the other
-   recipients are not held up, and the next run sends what is still pending.
+2. each recipient's pending rows go out as one e-mail digest. The rows are first marked
+   "sending" with the digest's Message-ID in a transaction of their own, committed
+   before the mail server is contacted; after the server accepted the message they are
+   marked "sent". A refused message puts them back to pending for the next run. A run
+   killed in between (the server accepted, the mark did not happen) leaves them
+   "sending", and the next run sends that same digest again with the same Message-ID.
+
+The guarantee is therefore **at least once**: a digest is never lost, and is sent twice
+only if the process dies in the moment between the mail server accepting it and the
+database recording it. The second copy carries the same ``Message-ID``, by which mail
+servers and clients that deduplicate drop it.
 """
 
 import datetime
+import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -75,7 +84,11 @@ def reminders_send(*, today: datetime.date | None = None) -> RunReport:
     report.notified = _notifications_record(plan, today)
     current = {(r.source.key, r.object_id, r.item.due_date) for r in plan}
     for user in User.objects.filter(
-        is_active=True, notifications__email_status=Notification.EmailStatus.PENDING
+        is_active=True,
+        notifications__email_status__in=(
+            Notification.EmailStatus.PENDING,
+            Notification.EmailStatus.SENDING,
+        ),
     ).distinct():
         try:
             if _digest_send(
@@ -126,11 +139,13 @@ def _notifications_record(plan: list[Reminder], today: datetime.date) -> int:
 def _digest_send(
     *, user: User, today: datetime.date, current: set, unknown: set
 ) -> bool:
-    """E-mail ``user`` their pending notifications, if their digest is due today.
+    """E-mail ``user`` their pending notifications, if their digest is due today; first
+    any digest a crashed run left "sending".
 
     ``current`` holds the (source, object, due date) keys due today; a pending row not
     among them was dealt with meanwhile, unless its source failed today (``unknown``).
     """
+    sent = _resend_interrupted(user)
     weekly = (
         notification_preference_for(user).digest_frequency
         == NotificationPreference.Frequency.WEEKLY
@@ -152,27 +167,80 @@ def _digest_send(
         _mark(stale, Notification.EmailStatus.OBSOLETE)
         due = [n for n in pending if n not in stale and (digest_day or n.urgent)]
         if not due:
-            return False
+            return sent
         if not user.email:
             _mark(due, Notification.EmailStatus.NOT_SENT)
-            return False
-        _mark(due, Notification.EmailStatus.SENT)
-        # Sent last, inside the transaction: a failure rolls the marks back.
-        _digest_message(user, due, today).send(fail_silently=False)
+            return sent
+        message_id = digest_message_id(user, due)
+        # Committed before the mail server is contacted (the window for a duplicate
+        # is only between its acceptance and the "sent" mark below).
+        _mark(due, Notification.EmailStatus.SENDING, message_id)
+    _deliver(user, due, today, message_id)
     return True
 
 
-def _mark(notifications: list[Notification], status: str) -> None:
+def _resend_interrupted(user: User) -> bool:
+    """Send again, with the same Message-ID, a digest whose run died after marking it
+    "sending": the server may or may not have accepted it (at least once)."""
+    interrupted = list(
+        Notification.objects.filter(
+            recipient=user, email_status=Notification.EmailStatus.SENDING
+        ).order_by("-escalation_level", "due_date", "pk")
+    )
+    if not interrupted:
+        return False
+    by_digest: dict[str, list[Notification]] = {}
+    for notification in interrupted:
+        by_digest.setdefault(notification.digest_message_id, []).append(notification)
+    for message_id, rows in by_digest.items():
+        logger.warning(
+            "Reminder digest %s to %s was interrupted; sending it again",
+            message_id,
+            user,
+        )
+        _deliver(user, rows, rows[0].run_date, message_id)
+    return True
+
+
+def _deliver(user, rows, today, message_id: str) -> None:
+    try:
+        _digest_message(user, rows, today, message_id).send(fail_silently=False)
+    except Exception:
+        # Refused or unreachable: nothing went out; the next run sends them.
+        _mark(rows, Notification.EmailStatus.PENDING, "")
+        raise
+    _mark(rows, Notification.EmailStatus.SENT, message_id)
+
+
+def digest_message_id(user: User, notifications: list[Notification]) -> str:
+    """A Message-ID that depends only on who gets which notifications: the same digest
+    sent again carries the same one."""
+    keys = ",".join(str(pk) for pk in sorted(n.pk for n in notifications))
+    digest = hashlib.sha256(f"{user.pk}:{keys}".encode()).hexdigest()[:32]
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "aims.local"
+    return f"<aims-digest-{digest}@{domain}>"
+
+
+def _mark(
+    notifications: list[Notification], status: str, message_id: str | None = None
+) -> None:
     if notifications:
-        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
-            email_status=status,
-            emailed_at=timezone.now()
+        values = {
+            "email_status": status,
+            "emailed_at": timezone.now()
             if status == Notification.EmailStatus.SENT
             else None,
+        }
+        if message_id is not None:
+            values["digest_message_id"] = message_id
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+            **values
         )
 
 
-def _digest_message(user: User, notifications: list, today) -> EmailMultiAlternatives:
+def _digest_message(
+    user: User, notifications: list, today, message_id: str = ""
+) -> EmailMultiAlternatives:
     base = settings.AIMS_BASE_URL
     counts = Counter(n.kind for n in notifications)
     summary = ", ".join(
@@ -208,6 +276,7 @@ def _digest_message(user: User, notifications: list, today) -> EmailMultiAlterna
         body=render_to_string("aims/email/reminder_digest.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
+        headers={"Message-ID": message_id} if message_id else None,
     )
     message.attach_alternative(
         render_to_string("aims/email/reminder_digest.html", context), "text/html"
@@ -249,6 +318,9 @@ def notification_preference_save(
     """Set how ``user`` gets reminders and whom their overdue items escalate to; the
     change is logged (5.3: who stands in for whom)."""
     with attributed_to(actor), change_scope():
+        # The first save of someone's preferences creates the row: two at once (two
+        # tabs) would both try, so they take turns on the user's row.
+        User.objects.select_for_update().filter(pk=user.pk).first()
         preference = notification_preference_for(user)
         preference.digest_frequency = digest_frequency
         preference.escalation_contact = escalation_contact

@@ -1,13 +1,13 @@
 """Write paths shared by every governance record: validated, versioned, change-logged."""
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import IntegrityError, models, transaction
 
 from .context import attributed_to
 from .history import change_scope
 from .models import AimsModel, ObjectChange
 
-__all__ = ["EditConflict", "object_delete", "object_save"]
+__all__ = ["EditConflict", "lookup_get_or_create", "object_delete", "object_save"]
 
 
 class EditConflict(Exception):
@@ -122,3 +122,29 @@ def gap_report_save(*, actor, note: str = "", as_of=None):
             },
         )
     return saved
+
+
+def lookup_get_or_create(
+    model: type[AimsModel], *, lookup: dict, defaults: dict | None = None, actor=None
+) -> tuple[AimsModel, bool]:
+    """The row matching ``lookup`` (unique fields), created through ``object_save`` when
+    missing, surviving the race of two requests creating the same value at once (tags,
+    lookup values typed into a form): the loser's insert fails on the unique index (or
+    its uniqueness check already sees the winner), its savepoint is rolled back, and it
+    reads the winner's row. Returns ``(row, created)``."""
+    existing = model.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing, False
+    try:
+        # A savepoint: the failed INSERT must not abort the caller's transaction. The
+        # change log only records rows whose INSERT succeeded (post_save).
+        with transaction.atomic():
+            created = object_save(
+                instance=model(**lookup, **(defaults or {})), actor=actor
+            )
+    except (IntegrityError, ValidationError):
+        winner = model.objects.filter(**lookup).first()
+        if winner is None:
+            raise
+        return winner, False
+    return created, True

@@ -7,38 +7,104 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 
-from .change_log import verify_chain
-from .models import ObjectChange
+from .checkpoints import record_checkpoint, verify_change_log
+from .models import ObjectChange, User
 from .notifications import reminders_send
 from .permissions import users_with
 
 logger = logging.getLogger(__name__)
 
 
+def _committee_emails() -> list[str]:
+    from .roles import GOVERNANCE_COMMITTEE
+
+    return sorted(
+        set(
+            User.objects.filter(is_active=True, groups__name=GOVERNANCE_COMMITTEE)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+
+
+def integrity_alert_recipients() -> list[str]:
+    """Who hears about a failed integrity check (change log, evidence files): everyone
+    who may read the change log, and the governance committee."""
+    return sorted(
+        {u.email for u in users_with(ObjectChange, "view").exclude(email="")}
+        | set(_committee_emails())
+    )
+
+
+def _send_checkpoint(checkpoint) -> int:
+    """E-mail the signed checkpoint to the committee: a copy nobody with database access
+    can take back. Returns the number of recipients."""
+    recipients = _committee_emails()
+    if not recipients:
+        return 0
+    send_mail(
+        subject=f"[AIMS] Change log checkpoint: entry #{checkpoint.seq}",
+        message=(
+            "The scheduled check found the change log intact and recorded this signed "
+            "checkpoint. Keep this message: if entries up to this one are ever deleted "
+            "or rewritten, it shows what the log held.\n\n"
+            f"Entry:     #{checkpoint.seq}\n"
+            f"Head hash: {checkpoint.head_hash}\n"
+            f"Time:      {checkpoint.time}\n"
+            f"Key id:    {checkpoint.key_id}\n"
+            f"Signature: {checkpoint.signature}\n\n"
+            "The signature is Ed25519 over the JSON text "
+            f"{checkpoint.payload().decode()}\n"
+            "and verifies with the portal's public key (`manage.py signing_key`)."
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+    return len(recipients)
+
+
 @shared_task(name="aims.change_log_verify")
 def change_log_verify() -> dict:
-    """Recompute the hash chain; on a break, alert everyone who may read the change log."""
-    report = verify_chain()
+    """Recompute the hash chain and compare it with the signed checkpoints. Intact: sign a
+    new checkpoint and e-mail it to the committee. Broken, truncated or rewritten: alert
+    everyone who may read the change log (and the committee); no checkpoint is signed."""
+    report = verify_change_log()
     if report.ok:
-        logger.info("Change log intact: %s entries", report.checked)
-        return {"ok": True, "checked": report.checked}
-    logger.error("Change log broken at entry #%s: %s", report.broken_seq, report.reason)
-    recipients = sorted(
-        {u.email for u in users_with(ObjectChange, "view").exclude(email="")}
-    )
+        logger.info(report.summary())
+        for warning in report.warnings:
+            logger.warning("Change log check: %s", warning)
+        result = {"ok": True, "checked": report.entries, "checkpoint_seq": None}
+        if report.entries:
+            checkpoint = record_checkpoint(report.entries, report.head_hash)
+            result["checkpoint_seq"] = checkpoint.seq
+            result["emailed"] = _send_checkpoint(checkpoint)
+        return result
+    logger.error("Change log check failed: %s", report.summary())
+    recipients = integrity_alert_recipients()
+    first_line = report.summary().splitlines()[0]
     if recipients:
         send_mail(
-            subject=f"[AIMS] Change log integrity check failed at entry #{report.broken_seq}",
+            subject=(
+                f"[AIMS] Change log integrity check failed at entry #{report.broken_seq}"
+                if not report.chain_ok
+                else "[AIMS] Change log integrity check failed: " + first_line[:120]
+            ),
             message=(
-                f"The daily check of the change log found entry #{report.broken_seq} "
-                f"{report.reason}. {report.checked} entries before it are intact.\n\n"
+                "The scheduled check of the change log found:\n\n"
+                f"{report.summary()}\n\n"
                 "Someone may have altered the database directly. Preserve a database "
-                "backup and run `manage.py verify_change_log` to confirm."
+                "backup and the checkpoint file, and run `manage.py verify_change_log` "
+                "to confirm."
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=recipients,
         )
-    return {"ok": False, "broken_seq": report.broken_seq, "alerted": len(recipients)}
+    return {
+        "ok": False,
+        "broken_seq": report.broken_seq,
+        "problems": report.problems,
+        "alerted": len(recipients),
+    }
 
 
 @shared_task(name="aims.reminders_send")

@@ -20,7 +20,9 @@ def load_demo(users: dict) -> int:
     if auditor is None or system is None or AuditorBundle.objects.exists():
         return 0
     with transaction.atomic():
-        pack = EvidencePack.objects.filter(kind="ai_system", target_id=system.pk).first()
+        pack = EvidencePack.objects.filter(
+            kind="ai_system", target_id=system.pk
+        ).first()
         if pack is None:
             pack = evidence_pack_request(
                 kind="ai_system", target_id=system.pk, parameters={}, actor=auditor

@@ -23,6 +23,7 @@ def register() -> None:
             "pack.ready": "Evidence pack ready",
             "pack.failed": "Evidence pack failed",
             "pack.retried": "Evidence pack retried",
+            "pack.rebuilding": "Evidence pack rebuilding",
             "bundle.requested": "Auditor bundle requested",
             "bundle.ready": "Auditor bundle ready",
             "bundle.failed": "Auditor bundle failed",

@@ -12,10 +12,14 @@ STATUS_BADGES = {
 
 
 def status_badge(pack: EvidencePack) -> str:
+    label = pack.get_status_display()
+    if pack.in_progress and pack.rebuild_reason:
+        # Honest about a build that started over: "Queued (worker lost, rebuilding)".
+        label = f"{label} ({pack.rebuild_reason[:1].lower()}{pack.rebuild_reason[1:]})"
     return format_html(
         '<span class="badge {}">{}</span>',
         STATUS_BADGES.get(pack.status, "text-bg-light"),
-        pack.get_status_display(),
+        label,
     )
 
 

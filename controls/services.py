@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -92,10 +92,16 @@ def soa_current() -> SoAVersion:
     )
     if version is not None:
         return version
-    with transaction.atomic(), attributed_to(None), change_scope():
-        version = object_save(instance=SoAVersion(number=1), actor=None)
-        for control in Control.objects.all():
-            object_save(instance=SoAEntry(soa=version, control=control), actor=None)
+    try:
+        with transaction.atomic(), attributed_to(None), change_scope():
+            version = object_save(instance=SoAVersion(number=1), actor=None)
+            for control in Control.objects.all():
+                object_save(instance=SoAEntry(soa=version, control=control), actor=None)
+    except (IntegrityError, ValidationError):
+        # Another request created draft 1 at the same moment: use theirs.
+        version = SoAVersion.objects.filter(number=1).first()
+        if version is None:
+            raise
     return version
 
 

@@ -1,7 +1,9 @@
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
@@ -41,6 +43,8 @@ from .services import (
     soa_new_draft,
 )
 from .tables import ControlTable, EvidenceTable
+
+logger = logging.getLogger(__name__)
 
 
 def _version_or_404(user, number):
@@ -347,13 +351,20 @@ class EvidenceDownloadView(View):
         if not may_download(request.user, evidence):
             raise PermissionDenied("This evidence is restricted.")
         stored = get_object_or_404(EvidenceFile, evidence=evidence, number=number)
-        return file_response(stored)
+        return file_response(stored, request)
 
 
-def file_response(stored: EvidenceFile) -> FileResponse:
-    """The stored bytes as an attachment that no browser renders or sniffs."""
+def file_response(stored: EvidenceFile, request=None):
+    """The stored bytes as an attachment that no browser renders or sniffs; 410 with a
+    page (JSON under /api/) saying so when storage no longer has the file."""
+    try:
+        if not stored.file.storage.exists(stored.file.name):
+            raise FileNotFoundError(stored.file.name)
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        return _file_missing(stored, request)
     response = FileResponse(
-        stored.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=stored.original_name,
         content_type=stored.content_type,
@@ -362,6 +373,28 @@ def file_response(stored: EvidenceFile) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Digest"] = f"sha-256={stored.sha256}"
     return response
+
+
+def _file_missing(stored: EvidenceFile, request):
+    logger.error(
+        "Evidence file missing from storage: %s v%s (%s); run manage.py verify_evidence",
+        stored.evidence,
+        stored.number,
+        stored.file.name,
+    )
+    message = (
+        f"The file of {stored.evidence} (version {stored.number}, "
+        f"{stored.original_name}) is missing from the portal's storage. Its record "
+        f"and SHA-256 ({stored.sha256}) are kept; an administrator can restore the "
+        "file from the media backup."
+    )
+    if request is not None and request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "sha256": stored.sha256}, status=410)
+    if request is None:
+        return HttpResponse(message, status=410, content_type="text/plain")
+    return render(
+        request, "controls/evidence_file_missing.html", {"message": message}, status=410
+    )
 
 
 class EvidenceUploadView(View):

@@ -9,7 +9,7 @@ from aims.context import attributed_to
 from aims.history import after_changes, change_scope
 from aims.models import ReferenceCounter, Tag
 from aims.permissions import move_ownership
-from aims.services import object_save
+from aims.services import lookup_get_or_create, object_save
 
 from .models import REFERENCE_PREFIX, AISystem
 from .signals import ai_system_changed
@@ -33,9 +33,9 @@ def tags_from_names(names: Iterable[str]) -> list[Tag]:
         slug = slugify(name)
         if not slug:
             continue
-        tag = Tag.objects.filter(slug=slug).first()
-        if tag is None:
-            tag = object_save(instance=Tag(name=name, slug=slug), actor=None)
+        tag, _ = lookup_get_or_create(
+            Tag, lookup={"slug": slug}, defaults={"name": name}
+        )
         if tag not in tags:
             tags.append(tag)
     return tags

@@ -127,3 +127,46 @@ def _reference_data(db):
     """As after ``manage.py load_reference``, in every test."""
     if not _reference_data_present():
         _load_reference_data()
+
+
+@pytest.fixture(scope="session")
+def _signing_key_file(tmp_path_factory):
+    return tmp_path_factory.mktemp("signing") / "signing-key.pem"
+
+
+@pytest.fixture(autouse=True)
+def _files_outside_the_database(settings, tmp_path, _signing_key_file):
+    """The change-log checkpoint file belongs with the test's database (rolled back after
+    each test), so each test has its own; one signing key serves the whole run."""
+    settings.AIMS_CHANGE_LOG_CHECKPOINT_FILE = tmp_path / "change-log-checkpoints.jsonl"
+    settings.AIMS_SIGNING_KEY_FILE = _signing_key_file
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_truncate_trigger():
+    """``transactional_db`` empties tables with TRUNCATE, which the change log's trigger
+    refuses (as it should in production). The test database owner switches triggers off
+    for the flush's own transaction only."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(
+            self,
+            style,
+            tables,
+            reset_sequences=reset_sequences,
+            allow_cascade=allow_cascade,
+        )
+        if not statements:
+            return statements
+        return [
+            "SET LOCAL session_replication_role = replica",
+            *statements,
+            "SET LOCAL session_replication_role = DEFAULT",
+        ]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original

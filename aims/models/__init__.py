@@ -1,5 +1,5 @@
 from .base import AimsModel, ChangeLogged, ReferenceCounter
-from .change_log import ObjectChange
+from .change_log import ChangeLogCheckpoint, ObjectChange
 from .lookups import Tag
 from .notifications import Notification, NotificationPreference
 from .readiness import GapReport, SelfAssessment
@@ -7,6 +7,7 @@ from .users import User
 
 __all__ = [
     "AimsModel",
+    "ChangeLogCheckpoint",
     "ChangeLogged",
     "GapReport",
     "Notification",

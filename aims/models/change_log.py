@@ -140,3 +140,27 @@ class ObjectChange(models.Model):
             for k in keys
             if before.get(k) != after.get(k)
         ]
+
+
+class ChangeLogCheckpoint(models.Model):
+    """A signed statement of how far the change log reached: its last entry's number and
+    hash at a time. The scheduled check records one, and keeps a copy outside the
+    database (``AIMS_CHANGE_LOG_CHECKPOINT_FILE``) and in the committee's mailboxes, so
+    deleting or rewriting the newest entries, or emptying the table, no longer verifies:
+    the table must still reach every checkpoint's entry with the same hash. Rows are
+    append-only like the change log (same trigger); ``signature`` is the portal's Ed25519
+    signature (``aims.signing``) of ``aims.checkpoints.payload()``.
+    """
+
+    seq = models.PositiveBigIntegerField(editable=False)
+    head_hash = models.CharField(max_length=64, editable=False)
+    time = models.DateTimeField(editable=False)
+    key_id = models.CharField(max_length=64, editable=False)
+    signature = models.CharField(max_length=128, editable=False)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = "change log checkpoint"
+
+    def __str__(self):
+        return f"checkpoint #{self.seq} at {self.time:%Y-%m-%d %H:%M:%S} UTC"

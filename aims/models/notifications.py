@@ -4,7 +4,8 @@ A ``Notification`` is a system record written by the daily reminder run
 (``aims.reminders``): one row per person, item, due date and stage. Its unique key is
 what makes the run idempotent: a second run on the same day finds the rows already
 there and neither notifies nor e-mails again. ``email_status`` records whether the row
-went out in an e-mail digest, so a run that crashed half-way e-mails the rest next time.
+went out in an e-mail digest, so a run that crashed half-way e-mails the rest next time
+(at least once: see ``aims.notifications``).
 """
 
 from django.conf import settings
@@ -41,6 +42,10 @@ class Notification(models.Model):
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", "Waiting for the next digest"
+        # Committed before the mail server is contacted: a run killed between the
+        # server accepting the digest and the "sent" mark leaves the rows here, and the
+        # next run sends that digest again with the same Message-ID.
+        SENDING = "sending", "Being e-mailed"
         SENT = "sent", "Sent"
         NOT_SENT = "not_sent", "Not e-mailed (no address)"
         OBSOLETE = "obsolete", "Not e-mailed (dealt with before the digest)"
@@ -72,6 +77,9 @@ class Notification(models.Model):
         max_length=10, choices=EmailStatus, default=EmailStatus.PENDING
     )
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The Message-ID of the digest the row went (or is going) out in: the same digest
+    # sent again after a crash carries the same one, so mail systems can drop the copy.
+    digest_message_id = models.CharField(max_length=200, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

@@ -57,6 +57,12 @@ AIMS_SIGNING_KEY_FILE = Path(
     env("AIMS_SIGNING_KEY_FILE") or DATA_DIR / "signing-key.pem"
 )
 
+# Signed change-log checkpoints are appended here as well as stored in the database
+# (aims/checkpoints.py): put it on storage the database's administrators cannot rewrite.
+AIMS_CHANGE_LOG_CHECKPOINT_FILE = Path(
+    env("AIMS_CHANGE_LOG_CHECKPOINT_FILE") or DATA_DIR / "change-log-checkpoints.jsonl"
+)
+
 AIMS_ORGANISATION_NAME = env("AIMS_ORGANISATION_NAME", "Example Organisation")
 # Reference facts (ISO 42001 clauses, Annex A, EU AI Act, NIST AI RMF) loaded by
 # `manage.py load_reference`.
@@ -99,6 +105,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database that cannot be reached answers 503 with Retry-After, not 500.
+    "aims.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "aims.middleware.RequestIdMiddleware",
     # Before anything reads a value: a NUL character is a 400, never a database error.
@@ -290,19 +298,40 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Evidence packs: seconds one PDF build may take (soft limit; the hard limit is 30 s
 # more). A pack queued or building for longer than this plus 90 s may be retried.
 AIMS_PACK_TIME_LIMIT = envint("AIMS_PACK_TIME_LIMIT", 300)
+# Pack builds have a Celery queue of their own, so reminders and checks never wait
+# behind them (docker-compose.yml runs a worker for each queue).
+AIMS_PACK_QUEUE = env("AIMS_PACK_QUEUE", "packs")
+# A building worker says it is alive this often; a build silent for AIMS_PACK_LOST_AFTER
+# seconds lost its worker and is rebuilt ("Worker lost, rebuilding"), at most
+# AIMS_PACK_MAX_ATTEMPTS times in all.
+AIMS_PACK_HEARTBEAT_SECONDS = envint("AIMS_PACK_HEARTBEAT_SECONDS", 10)
+AIMS_PACK_LOST_AFTER = envint("AIMS_PACK_LOST_AFTER", 60)
+AIMS_PACK_MAX_ATTEMPTS = envint("AIMS_PACK_MAX_ATTEMPTS", 3)
+# How often beat sends pack messages the broker did not take (outbox) and reclaims
+# lost builds.
+AIMS_PACK_OUTBOX_SECONDS = envint("AIMS_PACK_OUTBOX_SECONDS", 30)
 # Auditor bundles copy every evidence file of their packs: a longer limit (seconds).
 AIMS_BUNDLE_TIME_LIMIT = envint("AIMS_BUNDLE_TIME_LIMIT", 1800)
 
-# Cache: Redis when configured, so every web process shares it.
+# Cache: Redis when configured, so every web process shares it. A Redis that is down
+# or hangs makes cache reads miss and writes do nothing (aims.cache), so throttles
+# let requests through and log it rather than answering 500.
 
 REDIS_URL = env("REDIS_URL")
 if not DEBUG and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is required when DJANGO_DEBUG=0")
+# Seconds to wait for Redis (cache and broker) to connect or answer: a hanging Redis
+# must not hold a request until gunicorn kills it.
+REDIS_TIMEOUT = envint("REDIS_TIMEOUT", 3)
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "aims.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_timeout": REDIS_TIMEOUT,
+                "socket_connect_timeout": REDIS_TIMEOUT,
+            },
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -449,6 +478,41 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 600)
+# Long builds (packs, auditor bundles) on their own queue.
+CELERY_TASK_ROUTES = {
+    "audit.evidence_pack_build": {"queue": AIMS_PACK_QUEUE},
+    "audit.auditor_bundle_build": {"queue": AIMS_PACK_QUEUE},
+}
+# Redis gives an unacknowledged message to another worker after the visibility
+# timeout. Above the longest task (pack and bundle hard limits, CELERY_TASK_TIME_LIMIT)
+# plus a minute, a running build is never handed out twice, and a message of a worker
+# killed as a whole comes back within that time, not kombu's default hour (the outbox
+# reclaims a pack sooner still).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": max(
+        AIMS_PACK_TIME_LIMIT + 30, AIMS_BUNDLE_TIME_LIMIT + 30, CELERY_TASK_TIME_LIMIT
+    )
+    + 60,
+    "socket_timeout": REDIS_TIMEOUT,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_keepalive": True,
+    "health_check_interval": 25,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "socket_timeout": REDIS_TIMEOUT,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+}
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_RETRY_ON_TIMEOUT = False
+# Workers survive a Redis restart: reconnect for ever (with back-off) instead of exiting.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+# A build keeps running through a broker reconnection; if its message is handed out
+# again meanwhile, the pack's heartbeat tells the second delivery to do nothing.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TIMEZONE = TIME_ZONE
 # Beat reads its schedule from the database (django-celery-beat), so an administrator
 # edits it in the admin site (Periodic tasks). Entries below are written into the
@@ -460,6 +524,14 @@ CELERY_BEAT_SCHEDULE = {
     "change-log-verify": {
         "task": "aims.change_log_verify",
         "schedule": envint("AIMS_CHANGE_LOG_VERIFY_SECONDS", 24 * 3600),
+    },
+    "evidence-verify": {
+        "task": "controls.evidence_verify",
+        "schedule": envint("AIMS_EVIDENCE_VERIFY_SECONDS", 24 * 3600),
+    },
+    "pack-outbox": {
+        "task": "audit.pack_outbox",
+        "schedule": AIMS_PACK_OUTBOX_SECONDS,
     },
 }
 
@@ -519,6 +591,8 @@ AIMS_RATES = {
     "heatmap": env("AIMS_HEATMAP_RATE", "120/minute"),
     "pack": env("AIMS_PACK_RATE", "30/hour"),
 }
+# Seconds a 503 (database unreachable) tells clients to wait before retrying.
+AIMS_RETRY_AFTER_SECONDS = envint("AIMS_RETRY_AFTER_SECONDS", 10)
 
 # Approvals and other decisions need a sign-in (or a confirmation) this recent, seconds.
 AIMS_REAUTH_MAX_AGE = envint("AIMS_REAUTH_MAX_AGE", 15 * 60)

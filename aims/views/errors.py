@@ -29,6 +29,11 @@ def permission_denied(request, exception=None):
 
 
 def server_error(request):
+    from aims.unavailable import response_for_current_exception
+
+    unavailable = response_for_current_exception(request)
+    if unavailable is not None:
+        return unavailable
     if _wants_json(request):
         return JsonResponse({"detail": "Server error; it was logged."}, status=500)
     return render(request, "500.html", status=500)

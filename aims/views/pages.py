@@ -177,7 +177,9 @@ class TokenView(View):
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and readiness: the database answers, and the broker when one is configured."""
+    """Liveness and readiness: the database answers, and Redis (broker and cache) when
+    configured. ``down`` names each dependency that does not, so an operator (or the
+    orchestrator's log) reads what is wrong without guessing."""
     from django.conf import settings
 
     checks = {}
@@ -191,15 +193,22 @@ def healthz(request):
         try:
             import redis
 
-            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            redis.Redis.from_url(
+                settings.REDIS_URL,
+                socket_timeout=settings.REDIS_TIMEOUT,
+                socket_connect_timeout=settings.REDIS_TIMEOUT,
+            ).ping()
             checks["broker"] = "ok"
         except Exception as exc:  # noqa: BLE001
             checks["broker"] = f"error: {type(exc).__name__}"
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks},
-        status=200 if healthy else 503,
+    down = [name for name, value in checks.items() if value != "ok"]
+    response = JsonResponse(
+        {"status": "error" if down else "ok", "down": down, "checks": checks},
+        status=503 if down else 200,
     )
+    if down:
+        response["Retry-After"] = str(settings.AIMS_RETRY_AFTER_SECONDS)
+    return response
 
 
 class ReauthenticateView(View):

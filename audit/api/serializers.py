@@ -46,6 +46,7 @@ class EvidencePackSerializer(serializers.ModelSerializer):
             "requested_at",
             "status",
             "attempts",
+            "rebuild_reason",
             "started_at",
             "finished_at",
             "error",
@@ -72,6 +73,13 @@ class EvidencePackSerializer(serializers.ModelSerializer):
         url = reverse("evidencepack-download", args=[pack.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
+
+
+class DuplicatePackSerializer(serializers.Serializer):
+    """The answer to a pack requested again while the first is queued or building."""
+
+    detail = serializers.CharField()
+    pack = EvidencePackSerializer()
 
 
 class AuditorBundleSerializer(serializers.ModelSerializer):

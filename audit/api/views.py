@@ -20,9 +20,14 @@ from aims.permissions import can
 
 from ..filtersets import EvidencePackFilterSet
 from ..models import EvidencePack
-from ..services import PackNotRetryable, evidence_pack_request, evidence_pack_retry
+from ..services import (
+    DuplicatePackRequest,
+    PackNotRetryable,
+    evidence_pack_request,
+    evidence_pack_retry,
+)
 from ..views.packs import pack_file_response
-from .serializers import EvidencePackSerializer
+from .serializers import DuplicatePackSerializer, EvidencePackSerializer
 
 
 class PackPermission(BasePermission):
@@ -71,19 +76,40 @@ class EvidencePackViewSet(
     def get_queryset(self):
         return self.queryset.all().visible_to(self.request.user)
 
-    @extend_schema(responses={202: EvidencePackSerializer})
+    @extend_schema(
+        responses={
+            202: EvidencePackSerializer,
+            409: OpenApiResponse(
+                DuplicatePackSerializer,
+                description="You already have this pack (same kind, target and "
+                "parameters) queued or building: `pack` is that one, also at `Location`",
+            ),
+        }
+    )
     def create(self, request, *args, **kwargs):
         """Request a pack: answers at once with 202 and the queued pack; follow its
-        ``status`` (queued, building, ready, failed) at the ``Location``."""
+        ``status`` (queued, building, ready, failed) at the ``Location``. A second
+        identical request while the first is queued or building answers 409 with it."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        pack = evidence_pack_request(
-            kind=data["kind"],
-            target_id=data.get("target_id"),
-            parameters=data.get("parameters") or {},
-            actor=request.user,
-        )
+        try:
+            pack = evidence_pack_request(
+                kind=data["kind"],
+                target_id=data.get("target_id"),
+                parameters=data.get("parameters") or {},
+                actor=request.user,
+            )
+        except DuplicatePackRequest as duplicate:
+            location = reverse("evidencepack-detail", args=[duplicate.existing.pk])
+            return Response(
+                {
+                    "detail": str(duplicate),
+                    "pack": self.get_serializer(duplicate.existing).data,
+                },
+                status=status.HTTP_409_CONFLICT,
+                headers={"Location": request.build_absolute_uri(location)},
+            )
         return self._accepted(pack)
 
     @extend_schema(

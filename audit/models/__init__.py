@@ -1,4 +1,4 @@
 from .bundles import AuditorBundle
-from .packs import EvidencePack
+from .packs import EvidencePack, PackDispatch
 
-__all__ = ["AuditorBundle", "EvidencePack"]
+__all__ = ["AuditorBundle", "EvidencePack", "PackDispatch"]

@@ -86,11 +86,26 @@ class EvidencePack(ChangeLogged, models.Model):
     )
     chain_head_hash = models.CharField(max_length=64, blank=True, editable=False)
     manifest = models.JSONField(default=dict, blank=True, editable=False)
+    # The build's signs of life: which worker process builds it, and when it last said
+    # so (every AIMS_PACK_HEARTBEAT_SECONDS). A build whose worker went silent is
+    # reclaimed and rebuilt (audit.services.outbox), and the page says why.
+    built_by = models.CharField(max_length=200, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    rebuild_reason = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = EvidencePackQuerySet.as_manager()
 
     # Bookkeeping of the build that says nothing an auditor needs from the change log.
-    change_log_exclude = ("task_id", "queued_at", "attempts", "started_at", "manifest")
+    change_log_exclude = (
+        "task_id",
+        "queued_at",
+        "attempts",
+        "started_at",
+        "manifest",
+        "built_by",
+        "heartbeat_at",
+        "rebuild_reason",
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -130,3 +145,32 @@ class EvidencePack(ChangeLogged, models.Model):
     @property
     def retryable(self) -> bool:
         return self.status == PackStatus.FAILED or self.is_stale
+
+
+class PackDispatch(models.Model):
+    """The outbox of pack builds: one row per task message to send, written in the
+    transaction that queues the pack, so a committed request always has its message on
+    record even when the broker is down. ``sent_at`` is set once the broker took it;
+    unsent rows are sent again by the outbox job (beat, and every worker at start).
+    Plumbing, not governance: not in the change log."""
+
+    pack = models.ForeignKey(
+        EvidencePack, on_delete=models.CASCADE, related_name="dispatches"
+    )
+    task_id = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="audit_dispatch_unsent",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task_id} ({'sent' if self.sent_at else 'unsent'})"

@@ -8,6 +8,7 @@ from .bundles import (
     may_request_bundles,
 )
 from .packs import (
+    DuplicatePackRequest,
     PackNotRetryable,
     evidence_pack_build,
     evidence_pack_request,
@@ -16,6 +17,7 @@ from .packs import (
 
 __all__ = [
     "BundleRefused",
+    "DuplicatePackRequest",
     "auditor_bundle_build",
     "auditor_bundle_request",
     "auditor_bundle_retry",

@@ -17,12 +17,15 @@ The rules:
 """
 
 import logging
+import os
 import posixpath
+import threading
 import uuid
 from dataclasses import asdict
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import (
     ObjectDoesNotExist,
     PermissionDenied,
@@ -30,7 +33,7 @@ from django.core.exceptions import (
 )
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -43,10 +46,12 @@ from ..choices import PackStatus
 from ..models import EvidencePack
 from ..models.packs import REFERENCE_PREFIX
 from ..packs.registry import PackKind, get_kind, kinds, pack_build, pack_sections
+from .outbox import enqueue
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "DuplicatePackRequest",
     "PackNotRetryable",
     "evidence_pack_build",
     "evidence_pack_request",
@@ -63,6 +68,18 @@ class PackNotRetryable(Exception):
 
 class PackBuildError(Exception):
     """A build failed for a reason the requester should read as it is."""
+
+
+class DuplicatePackRequest(Exception):
+    """The same person already has this pack (kind, target, parameters) queued or
+    building: the new request is refused and points at that one (API: 409)."""
+
+    def __init__(self, existing: EvidencePack):
+        self.existing = existing
+        super().__init__(
+            f"You already requested this pack: {existing.reference} is "
+            f"{existing.get_status_display().lower()}. It is shown instead of a second copy."
+        )
 
 
 # Requesting and retrying
@@ -92,6 +109,22 @@ def evidence_pack_request(
     # Per person (AIMS_PACK_RATE): builds take minutes of worker time each.
     spend("pack", actor)
     with attributed_to(actor), change_scope():
+        # One request at a time per person: two identical requests racing each other
+        # would both find no queued copy.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        existing = (
+            EvidencePack.objects.filter(
+                requested_by=actor,
+                kind=pack_kind.key,
+                target_id=target.pk if target is not None else None,
+                parameters=clean,
+                status__in=(PackStatus.QUEUED, PackStatus.BUILDING),
+            )
+            .order_by("-requested_at")
+            .first()
+        )
+        if existing is not None:
+            raise DuplicatePackRequest(existing)
         pack = EvidencePack(
             reference=ReferenceCounter.next_reference(REFERENCE_PREFIX),
             kind=pack_kind.key,
@@ -109,7 +142,7 @@ def evidence_pack_request(
             f"{actor} requested the {pack_kind.title} of {pack.target_repr}.",
             {"kind": pack.kind, "target_id": pack.target_id, "parameters": clean},
         )
-        _queue(pack)
+        enqueue(pack)
     return pack
 
 
@@ -132,8 +165,8 @@ def evidence_pack_retry(*, pack: EvidencePack, actor) -> EvidencePack:
         pack.status = PackStatus.QUEUED
         pack.task_id = uuid.uuid4().hex
         pack.queued_at = timezone.now()
-        pack.started_at = pack.finished_at = None
-        pack.error = ""
+        pack.started_at = pack.finished_at = pack.heartbeat_at = None
+        pack.error = pack.built_by = pack.rebuild_reason = ""
         pack.save()
         record_event(
             pack,
@@ -141,24 +174,8 @@ def evidence_pack_retry(*, pack: EvidencePack, actor) -> EvidencePack:
             f"{actor} retried {pack.reference} (it was {previous}).",
             {"previous_status": previous},
         )
-        _queue(pack)
+        enqueue(pack)
     return pack
-
-
-def _queue(pack: EvidencePack) -> None:
-    from ..tasks import evidence_pack_build_task
-
-    limit = settings.AIMS_PACK_TIME_LIMIT
-    args, task_id = (pack.pk,), pack.task_id
-
-    def send():
-        evidence_pack_build_task.apply_async(
-            args, task_id=task_id, soft_time_limit=limit, time_limit=limit + 30
-        )
-
-    # robust: a broker that is down leaves the pack queued (and retryable once stale)
-    # instead of failing a request that has already been committed.
-    transaction.on_commit(send, robust=True)
 
 
 # Building
@@ -168,12 +185,57 @@ def pack_storage_dir(pack: EvidencePack) -> str:
     return f"evidence-packs/{pack.uuid}"
 
 
-def evidence_pack_build(*, pack_id: int, task_id: str) -> EvidencePack | None:
+def evidence_pack_build(
+    *, pack_id: int, task_id: str, worker: str = "", heartbeat: bool = False
+) -> EvidencePack | None:
     """Build the pack if ``task_id`` is the build it is waiting for; None otherwise
-    (ready already, superseded by a retry, or gone)."""
-    pack = _claim(pack_id, task_id)
+    (ready already, superseded by a retry, being built by a live worker, or gone).
+    ``worker`` names the process ("node/pid"); ``heartbeat`` keeps ``heartbeat_at``
+    fresh while the build runs (real workers; the outbox reclaims silent builds)."""
+    pack = _claim(pack_id, task_id, worker)
     if pack is None:
         return None
+    beat = _Heartbeat(pack.pk, task_id) if heartbeat else None
+    if beat is not None:
+        beat.start()
+    try:
+        return _build(pack, task_id)
+    finally:
+        if beat is not None:
+            beat.stop()
+
+
+class _Heartbeat(threading.Thread):
+    """Writes the build's ``heartbeat_at`` every AIMS_PACK_HEARTBEAT_SECONDS from a
+    thread of its own (the render holds the main thread for its whole length)."""
+
+    def __init__(self, pack_id: int, task_id: str):
+        super().__init__(name=f"pack-heartbeat-{pack_id}", daemon=True)
+        self.pack_id, self.task_id = pack_id, task_id
+        self._stopped = threading.Event()
+
+    def run(self):
+        try:
+            while not self._stopped.wait(settings.AIMS_PACK_HEARTBEAT_SECONDS):
+                try:
+                    # A bookkeeping column outside the change log (change_log_exclude),
+                    # so a plain UPDATE that no signal sees is what is wanted here.
+                    EvidencePack.objects.filter(
+                        pk=self.pack_id,
+                        task_id=self.task_id,
+                        status=PackStatus.BUILDING,
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError as exc:
+                    logger.warning("Pack %s heartbeat failed: %s", self.pack_id, exc)
+        finally:
+            connections.close_all()
+
+    def stop(self):
+        self._stopped.set()
+        self.join(timeout=30)
+
+
+def _build(pack: EvidencePack, task_id: str) -> EvidencePack | None:
     pack_kind = get_kind(pack.kind)
     rendered = None
     stored_name = ""
@@ -206,7 +268,7 @@ def evidence_pack_build(*, pack_id: int, task_id: str) -> EvidencePack | None:
     return _fail(pack.pk, task_id, message)
 
 
-def _claim(pack_id: int, task_id: str) -> EvidencePack | None:
+def _claim(pack_id: int, task_id: str, worker: str = "") -> EvidencePack | None:
     with transaction.atomic():
         pack = EvidencePack.objects.select_for_update().filter(pk=pack_id).first()
         if pack is None:
@@ -217,15 +279,43 @@ def _claim(pack_id: int, task_id: str) -> EvidencePack | None:
             return None
         if pack.status in (PackStatus.READY, PackStatus.FAILED):
             return None
-        # Queued, or building by this very task: its worker died and the message
-        # came back (acks_late), so the build starts again from scratch.
+        if pack.status == PackStatus.BUILDING and _alive(pack, worker):
+            # The same message handed out twice while its first build still runs.
+            logger.info(
+                "Evidence pack %s: already building in %s",
+                pack.reference,
+                pack.built_by,
+            )
+            return None
+        # Queued, or building by this very task whose worker died and whose message
+        # came back (acks_late): the build starts again from scratch.
         with change_scope():
             pack.status = PackStatus.BUILDING
-            pack.started_at = timezone.now()
+            pack.started_at = pack.heartbeat_at = timezone.now()
+            pack.built_by = worker[:200]
             pack.attempts += 1
             pack.error = ""
             pack.save()
     return pack
+
+
+def _alive(pack: EvidencePack, worker: str) -> bool:
+    """Whether another process is still building the pack. On the same worker node the
+    process is looked up by its pid (a killed pool child is known dead at once);
+    elsewhere it counts as alive while its heartbeat is recent."""
+    if not pack.built_by or pack.built_by == worker or pack.heartbeat_at is None:
+        return False
+    node, _, pid = pack.built_by.rpartition("/")
+    if worker and node == worker.rpartition("/")[0] and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    silent_for = (timezone.now() - pack.heartbeat_at).total_seconds()
+    return silent_for < settings.AIMS_PACK_LOST_AFTER
 
 
 def _html(pack: EvidencePack, pack_kind: PackKind):

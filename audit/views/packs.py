@@ -19,7 +19,12 @@ from ..filtersets import EvidencePackFilterSet
 from ..forms import EvidencePackRequestForm
 from ..models import EvidencePack
 from ..packs.registry import get_kind, kinds_for
-from ..services import PackNotRetryable, evidence_pack_request, evidence_pack_retry
+from ..services import (
+    DuplicatePackRequest,
+    PackNotRetryable,
+    evidence_pack_request,
+    evidence_pack_retry,
+)
 from ..tables import EvidencePackTable, status_badge
 
 __all__ = [
@@ -108,6 +113,9 @@ class EvidencePackRequestView(View):
                 )
             except ValidationError as exc:
                 generic._add_validation_errors(form, exc)
+            except DuplicatePackRequest as duplicate:
+                messages.info(request, str(duplicate))
+                return redirect(duplicate.existing.get_absolute_url())
             else:
                 messages.success(
                     request,

@@ -347,7 +347,7 @@ class EvidenceViewSet(AimsModelViewSet):
         stored = files.order_by("-number").first()
         if stored is None:
             raise Http404("No such file")
-        return file_response(stored)
+        return file_response(stored, request)
 
 
 class ControlCheckViewSet(AimsModelViewSet):

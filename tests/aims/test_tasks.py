@@ -26,7 +26,7 @@ def test_the_daily_check_emails_change_log_readers_when_the_chain_breaks(
 
     result = change_log_verify.delay().get()
 
-    assert result == {"ok": False, "broken_seq": 2, "alerted": 1}
+    assert result == {"ok": False, "broken_seq": 2, "problems": [], "alerted": 1}
     assert mail.outbox[0].to == ["audrey@example.org"]
     assert "#2" in mail.outbox[0].subject
 

@@ -207,11 +207,15 @@ def test_the_list_filters_by_kind_status_and_mine(
 
 
 def _packs(total, users, system):
+    import datetime
+
     for index in range(EvidencePack.objects.count(), total):
+        # Different parameters: an identical request while one is queued is refused.
+        since = datetime.date(2020, 1, 1) + datetime.timedelta(days=index)
         evidence_pack_request(
             kind="ai_system",
             target_id=system.pk,
-            parameters={},
+            parameters={"history_since": since.isoformat()},
             actor=users[index % len(users)],
         )
 

@@ -40,7 +40,14 @@ def test_only_the_allowed_roles_may_request_packs(
         assert page.status_code == (200 if allowed else 403), name
         posted = client.post(add_url, {"kind": "ai_system", "target": alice_system.pk})
         assert posted.status_code == (302 if allowed else 403), name
-        created = api.post(API, {"kind": "ai_system", "target": alice_system.pk})
+        created = api.post(
+            API,
+            {
+                "kind": "ai_system",
+                "target": alice_system.pk,
+                "parameters": {"history_since": "2026-01-01"},
+            },
+        )
         assert created.status_code == (202 if allowed else 403), (name, created.data)
     assert EvidencePack.objects.count() == 2 * len(ALLOWED)
     assert set(

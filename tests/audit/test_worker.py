@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.test import override_settings
 
 from aims.celery import app as celery_app
 from aims.models import ObjectChange
@@ -56,6 +57,8 @@ def celery_worker(transactional_db, media_root, tmp_path):
         "REDIS_URL": settings.REDIS_URL,
         "MEDIA_ROOT": str(media_root),
         "AIMS_ORGANISATION_NAME": settings.AIMS_ORGANISATION_NAME,
+        "AIMS_PACK_QUEUE": queue,
+        "AIMS_DATA_DIR": str(tmp_path / "data"),
     }
     log_path = tmp_path / "worker.log"
     log = open(log_path, "wb")  # noqa: SIM115 - closed below
@@ -86,9 +89,13 @@ def celery_worker(transactional_db, media_root, tmp_path):
     default_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
+    # Pack builds are sent to AIMS_PACK_QUEUE: this test's queue, for both sides.
+    queue_setting = override_settings(AIMS_PACK_QUEUE=queue)
+    queue_setting.enable()
     try:
         yield process, log_path
     finally:
+        queue_setting.disable()
         celery_app.conf.task_always_eager = eager
         celery_app.conf.task_default_queue = default_queue
         process.terminate()

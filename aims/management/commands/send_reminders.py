@@ -10,7 +10,10 @@ from aims.reminders import reminder_plan
 class Command(BaseCommand):
     help = (
         "Send today's review reminders and escalations (what the daily beat job does). "
-        "Safe to run again: nothing is sent twice."
+        "Safe to run again: notifications are recorded once, and each digest is "
+        "e-mailed at least once. Only if the process dies between the mail server "
+        "accepting a digest and the database marking it sent does the next run send "
+        "that digest again, with the same Message-ID so mail systems can drop the copy."
     )
 
     def add_arguments(self, parser):
