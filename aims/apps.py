@@ -8,7 +8,15 @@ class AimsConfig(AppConfig):
     def ready(self):
         # accounts, history, reauth, reminders and roles connect their signal
         # receivers on import.
-        from . import accounts, checks, history, reauth, reminders, roles  # noqa: F401
+        from . import (  # noqa: F401
+            accounts,
+            checks,
+            history,
+            middleware,
+            reauth,
+            reminders,
+            roles,
+        )
         from .plugins import register
 
         register()

@@ -1,4 +1,5 @@
-"""Request id and change-log actor for every request."""
+"""Middleware: request id and change-log actor, security headers, request size and NUL
+character limits, idle sessions."""
 
 import json
 import re
@@ -198,6 +199,23 @@ def _nul_refused(request):
 
 
 IDLE_KEY = "aims_last_seen"
+
+
+def _mark_seen_on_login(sender, request, user, **kwargs):
+    # Stamped with the login itself, so the first page does not write the session.
+    import time
+
+    if request is not None and hasattr(request, "session"):
+        request.session[IDLE_KEY] = int(time.time())
+
+
+def _connect_login_stamp():
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(_mark_seen_on_login, dispatch_uid="aims_idle_login_stamp")
+
+
+_connect_login_stamp()
 
 
 class IdleSessionTimeoutMiddleware:

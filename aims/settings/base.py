@@ -451,6 +451,9 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "controls.choices.EvidenceKind",
         "NotificationKindEnum": "aims.models.notifications.Notification.Kind",
         "ImplementationStatusEnum": "controls.choices.ImplementationStatus",
+        "PackStatusEnum": "audit.choices.PackStatus",
+        "SoAStatusEnum": "controls.choices.SoAStatus",
+        "SelfAssessmentStatusEnum": "aims.models.readiness.SelfAssessment.Status",
     },
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -63,11 +63,11 @@ def test_every_role_exists_and_sync_is_idempotent():
     assert before == after
     assert set(roles.ROLE_PERMISSIONS) <= set(after)
     assert after[roles.AUDITOR] >= {"view_aisystem", "view_objectchange"}
-    # Auditors change no record; requesting an evidence pack is the one thing they add.
+    # Auditors change no record; requesting evidence packs and bundles is all they add.
     assert "add_evidencepack" in after[roles.AUDITOR]
     assert not any(
         name.startswith(("add_", "change_", "delete_"))
-        for name in after[roles.AUDITOR] - {"add_evidencepack"}
+        for name in after[roles.AUDITOR] - {"add_evidencepack", "add_auditorbundle"}
     )
     assert not any(
         name.startswith(("add_", "change_", "delete_")) for name in after[roles.VIEWER]
