@@ -59,6 +59,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "!risk.accept_above_appetite_risk",
         "!controls.approve_soaversion",
         "!aims.receive_escalated_notification",
+        # A withheld concern reporter's name is for the AIMS managers alone (A.3.3).
+        "!incidents.identify_reporter_concern",
         "auth.*",
         "authtoken.*",
         "django_celery_beat.*",
@@ -80,6 +82,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "aims.add_gapreport",
         # Evidence packs for auditors (they also need to see the pack's target).
         "audit.add_evidencepack",
+        # Serious-incident determination and closure; handling concerns (A.3.3, A.8.4).
+        "incidents.triage_incident",
+        "incidents.own_incident",
+        "incidents.change_concern",
     ),
     AIMS_MANAGER: (
         "*.view_*",
@@ -92,6 +98,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # decisions, not the manager's.
         "!risk.accept_above_appetite_risk",
         "!controls.approve_soaversion",
+        "incidents.triage_incident",
+        "incidents.identify_reporter_concern",
     ),
     RISK_OWNER: (
         "registry.view_*",
@@ -121,6 +129,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "controls.own_soaentry",
         "controls.own_evidence",
         "controls.add_evidence",
+        # They may handle the incidents of their systems.
+        "incidents.own_incident",
     ),
     AUDITOR: (
         "*.view_*",
@@ -133,6 +143,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "!aims.view_objectchange",
         "!aims.view_user",
         "!audit.view_evidencepack",
+        # Concerns are read by those who handle or audit them; a reporter sees their own.
+        "!incidents.view_concern",
     ),
 }
 

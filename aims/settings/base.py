@@ -321,6 +321,8 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "controls.choices.EvidenceKind",
         "NotificationKindEnum": "aims.models.notifications.Notification.Kind",
         "ImplementationStatusEnum": "controls.choices.ImplementationStatus",
+        "IncidentStatusEnum": "incidents.choices.IncidentStatus",
+        "ConcernStatusEnum": "incidents.choices.ConcernStatus",
     },
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
