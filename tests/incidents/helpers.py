@@ -49,7 +49,9 @@ def report_to_authority(incident, actor, *, report_type="complete", at=None):
 
 def make_concern(reporter, system=None, *, withheld=True, **fields) -> Concern:
     fields.setdefault("subject", "The screener seems to penalise career gaps")
-    fields.setdefault("description", "Two colleagues with parental leave were ranked last.")
+    fields.setdefault(
+        "description", "Two colleagues with parental leave were ranked last."
+    )
     return concern_raise(
         concern=Concern(ai_system=system, name_withheld=withheld, **fields),
         actor=reporter,

@@ -21,7 +21,9 @@ def reporter(db):
     from aims import roles
     from tests.factories import make_user
 
-    return make_user("rosalind", roles.VIEWER, first_name=REPORTER_NAME, last_name="Franklin")
+    return make_user(
+        "rosalind", roles.VIEWER, first_name=REPORTER_NAME, last_name="Franklin"
+    )
 
 
 def _everything_visible(client, api, concern, system) -> list[tuple[str, str]]:
@@ -30,7 +32,10 @@ def _everything_visible(client, api, concern, system) -> list[tuple[str, str]]:
         ("concern list", reverse("incidents:concern_list")),
         ("concern page", concern.get_absolute_url()),
         ("concern history", reverse("incidents:concern_history", args=[concern.pk])),
-        ("system concerns tab", reverse("registry:aisystem_tab", args=[system.pk, "concerns"])),
+        (
+            "system concerns tab",
+            reverse("registry:aisystem_tab", args=[system.pk, "concerns"]),
+        ),
     ]
     texts = []
     for where, url in places:
@@ -52,7 +57,9 @@ def _everything_visible(client, api, concern, system) -> list[tuple[str, str]]:
     return texts
 
 
-def test_a_viewer_raises_a_concern_and_sees_the_outcome(client_for, reporter, committee, alice_system):
+def test_a_viewer_raises_a_concern_and_sees_the_outcome(
+    client_for, reporter, committee, alice_system
+):
     client = client_for(reporter)
     response = client.post(
         reverse("incidents:concern_add"),
@@ -70,17 +77,26 @@ def test_a_viewer_raises_a_concern_and_sees_the_outcome(client_for, reporter, co
     handler = client_for(committee)
     response = handler.post(
         reverse("incidents:concern_edit", args=[concern.pk]),
-        {"status": "responded", "response": "We added a notice to the job page.", "_version": concern.version},
+        {
+            "status": "responded",
+            "response": "We added a notice to the job page.",
+            "_version": concern.version,
+        },
     )
     assert response.status_code == 302
     page = client.get(concern.get_absolute_url()).content.decode()
     assert "We added a notice to the job page." in page
     assert "Raised by:</strong> You" in page
     # The reporter may not handle it themselves.
-    assert client.get(reverse("incidents:concern_edit", args=[concern.pk])).status_code == 403
+    assert (
+        client.get(reverse("incidents:concern_edit", args=[concern.pk])).status_code
+        == 403
+    )
 
 
-@pytest.mark.parametrize("persona", ["committee", "auditor", "alice", "admin_user", "viewer"])
+@pytest.mark.parametrize(
+    "persona", ["committee", "auditor", "alice", "admin_user", "viewer"]
+)
 def test_a_withheld_name_is_shown_to_nobody_but_the_managers(
     request, persona, api_for, client_for, reporter, alice_system
 ):
@@ -88,16 +104,25 @@ def test_a_withheld_name_is_shown_to_nobody_but_the_managers(
     user = request.getfixturevalue(persona)
     texts = _everything_visible(client_for(user), api_for(user), concern, alice_system)
     for where, text in texts:
-        assert REPORTER_NAME not in text, f"{persona} sees the reporter's name on the {where}"
-        assert "rosalind" not in text.lower(), f"{persona} sees the reporter's username on the {where}"
+        assert REPORTER_NAME not in text, (
+            f"{persona} sees the reporter's name on the {where}"
+        )
+        assert "rosalind" not in text.lower(), (
+            f"{persona} sees the reporter's username on the {where}"
+        )
     if persona in ("committee", "auditor", "admin_user"):
         assert any(where == "concern page" for where, _ in texts)
         assert any("Name withheld" in text for _, text in texts)
 
 
-def test_the_manager_sees_the_withheld_name(client_for, api_for, manager, reporter, alice_system):
+def test_the_manager_sees_the_withheld_name(
+    client_for, api_for, manager, reporter, alice_system
+):
     concern = make_concern(reporter, alice_system, withheld=True)
-    assert REPORTER_NAME in client_for(manager).get(concern.get_absolute_url()).content.decode()
+    assert (
+        REPORTER_NAME
+        in client_for(manager).get(concern.get_absolute_url()).content.decode()
+    )
     data = api_for(manager).get(f"/api/v1/concerns/{concern.pk}/").json()
     assert data["reporter"].startswith(REPORTER_NAME)
 
@@ -121,7 +146,11 @@ def test_a_viewer_sees_only_their_own_concerns(api_for, reporter, viewer, alice_
 def test_any_signed_in_user_may_raise_one_over_the_api(api_for, outsider):
     response = api_for(outsider).post(
         "/api/v1/concerns/",
-        {"subject": "AI policy is hard to find", "description": "Not on the intranet.", "name_withheld": True},
+        {
+            "subject": "AI policy is hard to find",
+            "description": "Not on the intranet.",
+            "name_withheld": True,
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -139,10 +168,14 @@ def test_a_concern_about_a_hidden_system_is_refused(api_for, bob, alice_system):
     assert not Concern.objects.exists()
 
 
-def test_responding_without_a_response_is_refused_by_field(api_for, committee, reporter):
+def test_responding_without_a_response_is_refused_by_field(
+    api_for, committee, reporter
+):
     concern = make_concern(reporter)
     response = api_for(committee).post(
-        f"/api/v1/concerns/{concern.pk}/respond/", {"status": "closed", "response": ""}, format="json"
+        f"/api/v1/concerns/{concern.pk}/respond/",
+        {"status": "closed", "response": ""},
+        format="json",
     )
     assert response.status_code == 400
     assert "response" in response.json()

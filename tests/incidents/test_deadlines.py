@@ -70,7 +70,10 @@ def test_period_ends_at_the_end_of_the_last_day(ref, last_day):
     assert deadline == datetime.datetime(
         2026, 3, last_day, 22, 59, 59, 999999, tzinfo=UTC
     )
-    assert deadline.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M") == f"2026-03-{last_day} 23:59"
+    assert (
+        deadline.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M")
+        == f"2026-03-{last_day} 23:59"
+    )
 
 
 def test_the_day_of_awareness_does_not_count_whatever_the_hour():
@@ -86,7 +89,9 @@ def test_the_day_of_awareness_does_not_count_whatever_the_hour():
 
 
 def test_an_hour_past_midnight_utc_is_a_different_day_in_berlin():
-    aware = datetime.datetime(2026, 5, 4, 22, 30, tzinfo=UTC)  # 00:30 on 5 May in Berlin
+    aware = datetime.datetime(
+        2026, 5, 4, 22, 30, tzinfo=UTC
+    )  # 00:30 on 5 May in Berlin
     in_utc = reporting_deadline(aware, 2, "UTC")
     in_berlin = reporting_deadline(aware, 2, "Europe/Berlin")
     assert in_utc == datetime.datetime(2026, 5, 6, 23, 59, 59, 999999, tzinfo=UTC)
@@ -102,9 +107,13 @@ def test_daylight_saving_change_inside_the_period():
 
 
 def test_the_same_moment_in_tokyo_and_new_york():
-    aware = datetime.datetime(2026, 6, 1, 3, 0, tzinfo=UTC)  # 12:00 Tokyo, 23:00 (31 May) New York
+    aware = datetime.datetime(
+        2026, 6, 1, 3, 0, tzinfo=UTC
+    )  # 12:00 Tokyo, 23:00 (31 May) New York
     tokyo = reporting_deadline(aware, 10, "Asia/Tokyo")
     new_york = reporting_deadline(aware, 10, "America/New_York")
     assert tokyo.astimezone(ZoneInfo("Asia/Tokyo")).date() == datetime.date(2026, 6, 11)
-    assert new_york.astimezone(ZoneInfo("America/New_York")).date() == datetime.date(2026, 6, 10)
+    assert new_york.astimezone(ZoneInfo("America/New_York")).date() == datetime.date(
+        2026, 6, 10
+    )
     assert tokyo.tzinfo == UTC and new_york.tzinfo == UTC

@@ -46,12 +46,17 @@ def test_owner_reports_an_incident_on_their_system(client_for, alice, alice_syst
     assert incident.reported_by == alice and incident.status == "reported"
     assert incident.reference.startswith("INC-")
     # Typed as Berlin wall-clock time, stored in UTC.
-    assert _local(incident.aware_at, "Europe/Berlin") == _report_form(alice_system)["aware_at"]
+    assert (
+        _local(incident.aware_at, "Europe/Berlin")
+        == _report_form(alice_system)["aware_at"]
+    )
     page = client_for(alice).get(incident.get_absolute_url())
     assert "Not triaged yet" in page.content.decode()
 
 
-def test_awareness_before_occurrence_is_refused_by_field(client_for, alice, alice_system):
+def test_awareness_before_occurrence_is_refused_by_field(
+    client_for, alice, alice_system
+):
     now = timezone.now()
     data = _report_form(
         alice_system,
@@ -60,17 +65,24 @@ def test_awareness_before_occurrence_is_refused_by_field(client_for, alice, alic
     )
     response = client_for(alice).post(reverse("incidents:incident_add"), data)
     assert response.status_code == 400
-    assert "cannot have become aware of the incident before it occurred" in response.content.decode()
+    assert (
+        "cannot have become aware of the incident before it occurred"
+        in response.content.decode()
+    )
     assert not Incident.objects.exists()
 
 
 def test_no_report_on_a_system_one_may_not_see(
     api_for, client_for, outsider, bob, bob_system, alice_system
 ):
-    response = client_for(bob).post(reverse("incidents:incident_add"), _report_form(alice_system))
+    response = client_for(bob).post(
+        reverse("incidents:incident_add"), _report_form(alice_system)
+    )
     assert response.status_code == 400  # the system is not among bob's choices
     # Someone who sees no system at all is not offered the form.
-    assert client_for(outsider).get(reverse("incidents:incident_add")).status_code == 403
+    assert (
+        client_for(outsider).get(reverse("incidents:incident_add")).status_code == 403
+    )
     api = api_for(bob).post(
         "/api/v1/incidents/",
         {
@@ -88,12 +100,22 @@ def test_no_report_on_a_system_one_may_not_see(
 
 def test_viewer_may_report_but_not_triage(client_for, viewer, alice_system):
     client = client_for(viewer)
-    assert client.post(reverse("incidents:incident_add"), _report_form(alice_system)).status_code == 302
+    assert (
+        client.post(
+            reverse("incidents:incident_add"), _report_form(alice_system)
+        ).status_code
+        == 302
+    )
     incident = Incident.objects.get()
-    assert client.get(reverse("incidents:incident_triage", args=[incident.pk])).status_code == 403
+    assert (
+        client.get(reverse("incidents:incident_triage", args=[incident.pk])).status_code
+        == 403
+    )
 
 
-def test_manager_triages_as_serious_and_sees_the_countdown(client_for, alice, manager, alice_system):
+def test_manager_triages_as_serious_and_sees_the_countdown(
+    client_for, alice, manager, alice_system
+):
     incident = make_incident(alice_system, alice, time_zone="Europe/Berlin")
     response = client_for(manager).post(
         reverse("incidents:incident_triage", args=[incident.pk]),
@@ -128,7 +150,9 @@ def test_serious_without_a_limb_is_refused(client_for, alice, manager, alice_sys
     assert not incident.is_serious and incident.report_deadline is None
 
 
-def test_report_to_authority_meets_the_deadline_and_closure_follows(client_for, alice, manager, alice_system):
+def test_report_to_authority_meets_the_deadline_and_closure_follows(
+    client_for, alice, manager, alice_system
+):
     incident = make_serious(make_incident(alice_system, alice), manager)
     client = client_for(manager)
     add = reverse("incidents:timelineentry_add", args=[incident.pk])
@@ -153,13 +177,20 @@ def test_report_to_authority_meets_the_deadline_and_closure_follows(client_for, 
     assert response.status_code == 302
     incident.refresh_from_db()
     assert incident.deadline_state == "met"
-    assert "Reported in time" in client.get(incident.get_absolute_url()).content.decode()
+    assert (
+        "Reported in time" in client.get(incident.get_absolute_url()).content.decode()
+    )
     # Closing needs a resolved incident, its root cause and corrective actions.
     close = reverse("incidents:incident_close", args=[incident.pk])
-    response = client.post(close, {"root_cause": "", "corrective_actions": "", "closure_summary": ""})
+    response = client.post(
+        close, {"root_cause": "", "corrective_actions": "", "closure_summary": ""}
+    )
     assert response.status_code == 400
     assert "Resolve the incident before closing it." in response.content.decode()
-    client.post(reverse("incidents:incident_transition", args=[incident.pk]), {"status": "resolved"})
+    client.post(
+        reverse("incidents:incident_transition", args=[incident.pk]),
+        {"status": "resolved"},
+    )
     response = client.post(
         close,
         {
@@ -174,7 +205,9 @@ def test_report_to_authority_meets_the_deadline_and_closure_follows(client_for, 
     assert ObjectChange.objects.filter(event="incident.closed").exists()
 
 
-def test_serious_incident_is_not_closed_without_the_complete_report(alice, manager, alice_system):
+def test_serious_incident_is_not_closed_without_the_complete_report(
+    alice, manager, alice_system
+):
     from django.core.exceptions import ValidationError
 
     from incidents.services import incident_close, incident_transition
@@ -193,7 +226,9 @@ def test_serious_incident_is_not_closed_without_the_complete_report(alice, manag
         )
 
 
-def test_authority_report_on_an_incident_that_is_not_serious(api_for, alice, manager, alice_system):
+def test_authority_report_on_an_incident_that_is_not_serious(
+    api_for, alice, manager, alice_system
+):
     incident = make_incident(alice_system, alice)
     response = api_for(manager).post(
         "/api/v1/incident-timeline/",
@@ -243,9 +278,19 @@ def test_api_workflow(api_for, alice, manager, viewer, alice_system):
     assert response.json()["is_serious"] is False
     # Triage is not the owner's nor the viewer's.
     body = {"is_serious": True, "serious_limbs": ["3(49)(b)"]}
-    assert owner.post(f"/api/v1/incidents/{pk}/triage/", body, format="json").status_code == 403
-    assert api_for(viewer).post(f"/api/v1/incidents/{pk}/triage/", body, format="json").status_code == 403
-    response = api_for(manager).post(f"/api/v1/incidents/{pk}/triage/", body, format="json")
+    assert (
+        owner.post(f"/api/v1/incidents/{pk}/triage/", body, format="json").status_code
+        == 403
+    )
+    assert (
+        api_for(viewer)
+        .post(f"/api/v1/incidents/{pk}/triage/", body, format="json")
+        .status_code
+        == 403
+    )
+    response = api_for(manager).post(
+        f"/api/v1/incidents/{pk}/triage/", body, format="json"
+    )
     assert response.status_code == 200
     data = response.json()
     assert data["deadline_rule"] == "Art. 73(3)"
@@ -257,12 +302,18 @@ def test_api_workflow(api_for, alice, manager, viewer, alice_system):
         f"/api/v1/incidents/{pk}/", {"title": "New", "version": 1}, format="json"
     )
     assert response.status_code == 409
-    bad = api_for(manager).post(f"/api/v1/incidents/{pk}/transition/", {"status": "closed"}, format="json")
+    bad = api_for(manager).post(
+        f"/api/v1/incidents/{pk}/transition/", {"status": "closed"}, format="json"
+    )
     assert bad.status_code == 400
 
 
-def test_reminders_reach_the_handler_and_escalate_to_managers(alice, manager, committee, alice_system):
-    incident = make_serious(make_incident(alice_system, alice), manager, limbs=("3(49)(b)",))
+def test_reminders_reach_the_handler_and_escalate_to_managers(
+    alice, manager, committee, alice_system
+):
+    incident = make_serious(
+        make_incident(alice_system, alice), manager, limbs=("3(49)(b)",)
+    )
     reminders_send(today=timezone.localdate())
     keys = set(Notification.objects.values_list("source", "recipient__username"))
     assert ("incidents.authority_report", "alice") in keys
