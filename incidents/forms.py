@@ -135,7 +135,9 @@ class IncidentTriageForm(forms.Form):
     )
     serious_limbs = forms.MultipleChoiceField(
         label="Limbs of Art. 3(49) met",
-        choices=serious_incident_limbs,
+        choices=lambda: [
+            (ref, f"{ref} {title}") for ref, title in serious_incident_limbs()
+        ],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
