@@ -61,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "!aims.receive_escalated_notification",
         # A withheld concern reporter's name is for the AIMS managers alone (A.3.3).
         "!incidents.identify_reporter_concern",
+        "!registry.override_gate_release",
         "auth.*",
         "authtoken.*",
         "django_celery_beat.*",
@@ -86,6 +87,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "incidents.triage_incident",
         "incidents.own_incident",
         "incidents.change_concern",
+        # Release gates: approving life-cycle records, overriding a failed gate (A.6.2.5).
+        "registry.approve_lifecyclerecord",
+        "registry.override_gate_release",
     ),
     AIMS_MANAGER: (
         "*.view_*",
@@ -100,6 +104,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "!controls.approve_soaversion",
         "incidents.triage_incident",
         "incidents.identify_reporter_concern",
+        "registry.approve_lifecyclerecord",
     ),
     RISK_OWNER: (
         "registry.view_*",
@@ -131,6 +136,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "controls.add_evidence",
         # They may handle the incidents of their systems.
         "incidents.own_incident",
+        # The shared registers their systems draw on; they steward their own datasets.
+        "registry.view_supplier",
+        "registry.view_supplierreview",
+        "registry.view_dataset",
+        "registry.view_provenanceentry",
+        "registry.view_qualityrequirement",
+        "registry.add_dataset",
+        "registry.own_dataset",
     ),
     AUDITOR: (
         "*.view_*",
