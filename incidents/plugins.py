@@ -30,7 +30,14 @@ def _incident_card(request):
 
 
 def register() -> None:
+    from audit.packs.registry import register as register_pack_kind
+
+    from .packs import IncidentReportPackKind
+    from .readiness import register as register_readiness
+
+    register_pack_kind(IncidentReportPackKind())
     register_sources()
+    register_readiness()
     register_events(
         {
             "incident.triaged": "Incident triaged",

@@ -6,6 +6,7 @@ from aims.events import register_events
 from . import tabs
 from .cards import register_cards
 from .gate_conditions import register_conditions
+from .life_readiness import register as register_readiness
 from .models import AISystem, Dataset, Supplier
 from .reminders import register_sources
 
@@ -14,6 +15,7 @@ def register() -> None:
     register_sources()
     register_cards()
     register_conditions()
+    register_readiness()
     register_events(
         {
             "aisystem.gate_blocked": "Blocked by the release gate",
