@@ -62,6 +62,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "!risk.accept_above_appetite_risk",
         "!controls.approve_soaversion",
         "!aims.receive_escalated_notification",
+        # A withheld concern reporter's name is for the AIMS managers alone (A.3.3).
+        "!incidents.identify_reporter_concern",
+        "!registry.override_gate_release",
         "auth.*",
         "authtoken.*",
         "django_celery_beat.*",
@@ -85,6 +88,13 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "aims.add_gapreport",
         # Evidence packs for auditors (they also need to see the pack's target).
         "audit.add_evidencepack",
+        # Serious-incident determination and closure; handling concerns (A.3.3, A.8.4).
+        "incidents.triage_incident",
+        "incidents.own_incident",
+        "incidents.change_concern",
+        # Release gates: approving life-cycle records, overriding a failed gate (A.6.2.5).
+        "registry.approve_lifecyclerecord",
+        "registry.override_gate_release",
     ),
     AIMS_MANAGER: (
         "*.view_*",
@@ -97,6 +107,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # decisions, not the manager's.
         "!risk.accept_above_appetite_risk",
         "!controls.approve_soaversion",
+        "incidents.triage_incident",
+        "incidents.identify_reporter_concern",
+        "registry.approve_lifecyclerecord",
     ),
     RISK_OWNER: (
         "registry.view_*",
@@ -126,6 +139,16 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "controls.own_soaentry",
         "controls.own_evidence",
         "controls.add_evidence",
+        # They may handle the incidents of their systems.
+        "incidents.own_incident",
+        # The shared registers their systems draw on; they steward their own datasets.
+        "registry.view_supplier",
+        "registry.view_supplierreview",
+        "registry.view_dataset",
+        "registry.view_provenanceentry",
+        "registry.view_qualityrequirement",
+        "registry.add_dataset",
+        "registry.own_dataset",
     ),
     AUDITOR: (
         "*.view_*",
@@ -140,6 +163,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "!aims.view_user",
         "!audit.view_evidencepack",
         "!audit.view_auditorbundle",
+        # Concerns are read by those who handle or audit them; a reporter sees their own.
+        "!incidents.view_concern",
     ),
 }
 

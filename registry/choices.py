@@ -55,3 +55,97 @@ class EURiskTier(models.TextChoices):
     TRANSPARENCY = "transparency", "Transparency obligations (Art. 50)"
     GPAI = "general_purpose_ai_models", "General-purpose AI model (Chapter V)"
     MINIMAL_RISK = "minimal_risk", "Minimal risk"
+
+
+# The life of an AI system (ISO/IEC 42001 A.4, A.6, A.7, A.10)
+
+
+class SupplyKind(models.TextChoices):
+    MODEL = "model", "Model"
+    DATA = "data", "Data"
+    PLATFORM = "platform", "Platform or computing"
+    SERVICE = "service", "Service"
+    TOOL = "tool", "Tool or library"
+
+
+class ReviewResult(models.TextChoices):
+    SATISFACTORY = "satisfactory", "Satisfactory"
+    CONDITIONS = "conditions", "Satisfactory with conditions"
+    UNSATISFACTORY = "unsatisfactory", "Unsatisfactory"
+
+
+class DatasetSource(models.TextChoices):
+    INTERNAL = "internal", "Collected internally"
+    SUPPLIER = "supplier", "Obtained from a supplier"
+    PUBLIC = "public", "Public or open data"
+    SYNTHETIC = "synthetic", "Synthetic"
+
+
+class DatasetRole(models.TextChoices):
+    TRAINING = "training", "Training"
+    VALIDATION = "validation", "Validation"
+    TEST = "test", "Test"
+    PRODUCTION_INPUT = "production_input", "Production input"
+    REFERENCE = "reference", "Reference"
+
+
+class ProvenanceKind(models.TextChoices):
+    ORIGIN = "origin", "Origin or collection"
+    TRANSFORMATION = "transformation", "Transformation"
+    LABELLING = "labelling", "Labelling or annotation"
+    CLEANING = "cleaning", "Cleaning"
+    MERGE = "merge", "Merge or split"
+    DELETION = "deletion", "Deletion"
+
+
+class QualityCharacteristic(models.TextChoices):
+    COMPLETENESS = "completeness", "Completeness"
+    ACCURACY = "accuracy", "Accuracy"
+    REPRESENTATIVENESS = "representativeness", "Representativeness"
+    TIMELINESS = "timeliness", "Timeliness"
+    CONSISTENCY = "consistency", "Consistency"
+    BIAS = "bias", "Bias and fairness"
+    OTHER = "other", "Other"
+
+
+class Comparator(models.TextChoices):
+    AT_LEAST = "gte", "at least"
+    AT_MOST = "lte", "at most"
+
+
+class ResourceKind(models.TextChoices):
+    MODEL = "model", "Model (A.4.4)"
+    LIBRARY = "library", "Library or framework (A.4.4)"
+    TOOL = "tool", "Tool (A.4.4)"
+    COMPUTING = "computing", "System and computing resource (A.4.5)"
+    HUMAN = "human", "Human resource and competence (A.4.6)"
+
+
+class ResponsibleParty(models.TextChoices):
+    ORGANISATION = "organisation", "The organisation"
+    SUPPLIER = "supplier", "Supplier"
+    CUSTOMER = "customer", "Customer"
+    SHARED = "shared", "Shared"
+
+
+class ResponsibilityKind(models.TextChoices):
+    ALLOCATION = "allocation", "Allocated responsibility (A.10.2)"
+    CUSTOMER_COMMITMENT = "customer_commitment", "Commitment to customers (A.10.4)"
+
+
+class LifecycleRecordKind(models.TextChoices):
+    REQUIREMENTS = "requirements", "Requirements and specification (A.6.2.2)"
+    DESIGN = "design", "Design and development (A.6.2.3)"
+    VV_PLAN = "vv_plan", "Verification and validation plan (A.6.2.4)"
+    DEPLOYMENT_PLAN = "deployment_plan", "Deployment plan (A.6.2.5)"
+    MONITORING_PLAN = "monitoring_plan", "Operation and monitoring plan (A.6.2.6)"
+    TECHNICAL_DOCUMENTATION = (
+        "technical_documentation",
+        "Technical documentation (A.6.2.7)",
+    )
+    EVENT_LOGS = "event_logs", "Event-log configuration (A.6.2.8)"
+
+
+class ReleaseStatus(models.TextChoices):
+    RELEASED = "released", "Released: gate met"
+    OVERRIDDEN = "overridden", "Released on the committee's override"

@@ -148,4 +148,6 @@ def load_demo(users: dict[str, User]) -> int:
             m2m={"ai_roles": roles, "data_categories": categories, "tags": tags},
         )
         created += 1
-    return created
+    from .life_demo import load_life_demo
+
+    return created + load_life_demo(users)

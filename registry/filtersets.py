@@ -61,6 +61,10 @@ class AISystemFilterSet(SearchFilterSet):
     special_category_data = StrictBooleanFilter(
         method="filter_special_category_data", label="Uses special-category data"
     )
+    personal_data_undeclared = StrictBooleanFilter(
+        method="filter_personal_data_undeclared",
+        label="Personal data not declared by a dataset",
+    )
     tag = django_filters.CharFilter(field_name="tags__slug", label="Tag")
     review_overdue = StrictBooleanFilter(
         method="filter_review_overdue", label="Review overdue"
@@ -75,6 +79,11 @@ class AISystemFilterSet(SearchFilterSet):
 
     def filter_special_category_data(self, queryset, name, value: str):
         return _split(queryset, _with_data_flag("is_special_category"), value)
+
+    def filter_personal_data_undeclared(self, queryset, name, value: str):
+        from .selectors import personal_data_undeclared_ids
+
+        return _split(queryset, personal_data_undeclared_ids(), value)
 
     def filter_review_overdue(self, queryset, name, value: str):
         overdue = AISystem.objects.review_overdue(timezone.localdate()).values("pk")

@@ -193,3 +193,28 @@ class AISystemUserObjectPermission(UserObjectPermissionBase):
 
 class AISystemGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(AISystem, on_delete=models.CASCADE)
+
+
+# The records of an AI system's life, kept in their own module for readability; their
+# names are importable from here as Django expects.
+from . import system_records as _life  # noqa: E402
+
+AcceptanceCriterion = _life.AcceptanceCriterion
+Dataset = _life.Dataset
+LifecycleRecord = _life.LifecycleRecord
+ProvenanceEntry = _life.ProvenanceEntry
+QualityRequirement = _life.QualityRequirement
+Release = _life.Release
+Responsibility = _life.Responsibility
+Supplier = _life.Supplier
+SupplierReview = _life.SupplierReview
+SystemDataset = _life.SystemDataset
+SystemResource = _life.SystemResource
+
+
+class DatasetUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Dataset, on_delete=models.CASCADE)
+
+
+class DatasetGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Dataset, on_delete=models.CASCADE)

@@ -16,3 +16,18 @@ def register_sources() -> None:
             title=lambda system: f"Review {system}",
         )
     )
+
+    from .models import Supplier
+
+    register(
+        DueSource.from_queryset(
+            "registry.supplier_review",
+            "Supplier review",
+            queryset=lambda: Supplier.objects.exclude(owner=None).select_related(
+                "owner"
+            ),
+            date_field="next_review_date",
+            responsible="owner",
+            title=lambda supplier: f"Review supplier {supplier}",
+        )
+    )

@@ -45,3 +45,35 @@ def register_summary(user) -> dict:
             (value, label, by_tier.get(value, 0)) for value, label in EURiskTier.choices
         ],
     }
+
+
+# The personal-data flag (A.7.2): the register entry says the system processes personal
+# data, but no dataset linked to it declares a personal-data category.
+
+
+def systems_using_personal_data():
+    through = AISystem.data_categories.through.objects
+    return through.filter(datacategory__is_personal=True).values("aisystem_id")
+
+
+def systems_declaring_personal_data():
+    from .models import SystemDataset
+
+    return SystemDataset.objects.filter(dataset__categories__is_personal=True).values(
+        "ai_system_id"
+    )
+
+
+def personal_data_undeclared_ids():
+    """Ids of systems flagged: one subquery, for lists and filters."""
+    return (
+        AISystem.objects.filter(pk__in=systems_using_personal_data())
+        .exclude(pk__in=systems_declaring_personal_data())
+        .values("pk")
+    )
+
+
+def personal_data_undeclared(system) -> bool:
+    return AISystem.objects.filter(
+        pk=system.pk, pk__in=personal_data_undeclared_ids()
+    ).exists()

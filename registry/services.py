@@ -11,6 +11,7 @@ from aims.models import ReferenceCounter, Tag
 from aims.permissions import move_ownership
 from aims.services import lookup_get_or_create, object_save
 
+from .choices import LifecycleStage
 from .models import REFERENCE_PREFIX, AISystem
 from .signals import ai_system_changed
 
@@ -65,6 +66,7 @@ def ai_system_save(
                 raise ObjectDoesNotExist("This AI system was deleted meanwhile.")
             previous_owner = stored.owner
             before = stored.serialize()
+        _check_gate(system, before)
         if not system.reference:
             system.reference = ReferenceCounter.next_reference(REFERENCE_PREFIX)
         elif system.pk is None:
@@ -75,6 +77,29 @@ def ai_system_save(
         move_ownership(system, previous_owner, system.owner)
         _announce(system, before, actor)
     return system
+
+
+def _check_gate(system: AISystem, before: dict | None) -> None:
+    """Moving a registered system to *deployed* passes the release gate (A.6.2.5).
+
+    Registering a system that is already in use is not a move; recording a release (which
+    runs the gate, or carries the committee's override) clears the way itself."""
+    moving = (
+        before is not None
+        and before.get("lifecycle_stage") != LifecycleStage.DEPLOYED
+        and system.lifecycle_stage == LifecycleStage.DEPLOYED
+    )
+    if not moving or getattr(system, "_gate_cleared", False):
+        return
+    from .life_services import GateBlocked, gate_problems
+
+    problems = gate_problems(system)
+    if problems:
+        hint = (
+            "Meet these conditions, or record a release on the Life cycle tab with the "
+            "committee's justified override."
+        )
+        raise GateBlocked(system, [*problems, hint], field="lifecycle_stage")
 
 
 def _announce(system: AISystem, before: dict | None, actor) -> None:

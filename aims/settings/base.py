@@ -454,6 +454,8 @@ SPECTACULAR_SETTINGS = {
         "PackStatusEnum": "audit.choices.PackStatus",
         "SoAStatusEnum": "controls.choices.SoAStatus",
         "SelfAssessmentStatusEnum": "aims.models.readiness.SelfAssessment.Status",
+        "IncidentStatusEnum": "incidents.choices.IncidentStatus",
+        "ConcernStatusEnum": "incidents.choices.ConcernStatus",
     },
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
