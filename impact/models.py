@@ -292,6 +292,14 @@ class Impact(AimsModel):
     def label_of(self, kind: str) -> str:
         return dict(rules.choices(kind)).get(getattr(self, kind), "")
 
+    @property
+    def reversibility_label(self) -> str:
+        return self.label_of("reversibility")
+
+    @property
+    def scale_label(self) -> str:
+        return self.label_of("scale")
+
     def clean(self):
         errors = {}
         levels = rules.impact_levels()
@@ -440,7 +448,10 @@ class Obligation(AimsModel):
         return f"{self.obligation_id} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("impact:obligation_edit", args=[self.pk])
+        return (
+            reverse("registry:aisystem_tab", args=[self.ai_system_id, "impact"])
+            + f"#obligation-{self.pk}"
+        )
 
     def change_log_parent(self):
         return self.ai_system

@@ -321,6 +321,8 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "controls.choices.EvidenceKind",
         "NotificationKindEnum": "aims.models.notifications.Notification.Kind",
         "ImplementationStatusEnum": "controls.choices.ImplementationStatus",
+        "EUOperatorRoleEnum": "registry.choices.EUOperatorRole",
+        "EURiskTierEnum": "registry.choices.EURiskTier",
     },
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
