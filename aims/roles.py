@@ -79,6 +79,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "risk.accept_above_appetite_risk",
         "controls.approve_soaversion",
         "controls.download_restricted_evidence",
+        # Impact assessments are approved by the committee (four eyes, never the author).
+        "impact.approve_impactassessment",
         # Overdue items reach the committee at the last step of the escalation ladder.
         "aims.receive_escalated_notification",
         "aims.add_tag",
@@ -149,6 +151,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "registry.view_qualityrequirement",
         "registry.add_dataset",
         "registry.own_dataset",
+        # Owners assess the impacts of their systems and classify them (object rights
+        # on their own systems and assessments decide which).
+        "impact.view_assessmenttemplate",
+        "impact.add_impactassessment",
+        "impact.own_impactassessment",
+        "impact.add_impact",
+        "impact.add_classification",
+        "impact.add_fria",
     ),
     AUDITOR: (
         "*.view_*",

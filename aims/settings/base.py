@@ -456,6 +456,8 @@ SPECTACULAR_SETTINGS = {
         "SelfAssessmentStatusEnum": "aims.models.readiness.SelfAssessment.Status",
         "IncidentStatusEnum": "incidents.choices.IncidentStatus",
         "ConcernStatusEnum": "incidents.choices.ConcernStatus",
+        "EUOperatorRoleEnum": "registry.choices.EUOperatorRole",
+        "EURiskTierEnum": "registry.choices.EURiskTier",
     },
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
