@@ -58,6 +58,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "*.*",
         "!risk.accept_above_appetite_risk",
         "!controls.approve_soaversion",
+        "!governance.approve_scopeversion",
+        "!governance.approve_ai_policy",
         "!aims.receive_escalated_notification",
         "auth.*",
         "authtoken.*",
@@ -71,6 +73,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "risk.accept_above_appetite_risk",
         "controls.approve_soaversion",
         "controls.download_restricted_evidence",
+        # Top management approves the scope and the AI policy (4.3, 5.2) and other
+        # documents as the second pair of eyes.
+        "governance.approve_*",
         # Overdue items reach the committee at the last step of the escalation ladder.
         "aims.receive_escalated_notification",
         "aims.add_tag",
@@ -92,6 +97,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # decisions, not the manager's.
         "!risk.accept_above_appetite_risk",
         "!controls.approve_soaversion",
+        # Managers approve ordinary documents (never their own); the scope and the AI
+        # policy are top management's.
+        "governance.approve_document",
     ),
     RISK_OWNER: (
         "registry.view_*",
@@ -106,6 +114,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "controls.own_soaentry",
         "controls.own_evidence",
         "controls.add_evidence",
+        # Everyone reads the policies and the objectives that concern their systems.
+        "governance.view_document",
+        "governance.view_documentversion",
+        "governance.view_objective",
+        "governance.view_indicator",
+        "governance.view_measurement",
     ),
     AI_SYSTEM_OWNER: (
         "registry.add_aisystem",
@@ -121,6 +135,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "controls.own_soaentry",
         "controls.own_evidence",
         "controls.add_evidence",
+        # Everyone reads the policies and the objectives that concern their systems.
+        "governance.view_document",
+        "governance.view_documentversion",
+        "governance.view_objective",
+        "governance.view_indicator",
+        "governance.view_measurement",
     ),
     AUDITOR: (
         "*.view_*",

@@ -65,6 +65,7 @@ class AISystemFilterSet(SearchFilterSet):
     review_overdue = StrictBooleanFilter(
         method="filter_review_overdue", label="Review overdue"
     )
+    in_scope = StrictBooleanFilter(method="filter_in_scope", label="In the AIMS scope")
 
     class Meta:
         model = AISystem
@@ -75,6 +76,11 @@ class AISystemFilterSet(SearchFilterSet):
 
     def filter_special_category_data(self, queryset, name, value: str):
         return _split(queryset, _with_data_flag("is_special_category"), value)
+
+    def filter_in_scope(self, queryset, name, value: str):
+        from .scope import systems_in_scope
+
+        return _split(queryset, systems_in_scope().values("pk"), value)
 
     def filter_review_overdue(self, queryset, name, value: str):
         overdue = AISystem.objects.review_overdue(timezone.localdate()).values("pk")

@@ -321,6 +321,12 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "controls.choices.EvidenceKind",
         "NotificationKindEnum": "aims.models.notifications.Notification.Kind",
         "ImplementationStatusEnum": "controls.choices.ImplementationStatus",
+        "IssueKindEnum": "governance.choices.IssueKind",
+        "RecordStatusEnum": "governance.choices.RecordStatus",
+        "ScopeStatusEnum": "governance.choices.ScopeStatus",
+        "DocumentVersionStatusEnum": "governance.choices.VersionStatus",
+        "ObjectiveStatusEnum": "governance.choices.ObjectiveStatus",
+        "PlannedChangeStatusEnum": "governance.choices.ChangeStatus",
     },
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
