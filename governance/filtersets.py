@@ -8,7 +8,9 @@ from aims.filtersets import SearchFilterSet, StrictBooleanFilter
 from registry.models import AISystem
 
 from .choices import (
+    AppliesTo,
     ChangeStatus,
+    Channel,
     DocumentType,
     IssueCategory,
     IssueKind,
@@ -16,9 +18,15 @@ from .choices import (
     ObjectiveStatus,
     RecordStatus,
     ScopeStatus,
+    TrainingKind,
     VersionStatus,
 )
 from .models import (
+    AimsRole,
+    Commitment,
+    CommunicationItem,
+    CommunicationRecord,
+    CompetenceRequirement,
     ContextIssue,
     Document,
     DocumentVersion,
@@ -28,7 +36,9 @@ from .models import (
     Objective,
     PartyRequirement,
     PlannedChange,
+    RoleAssignment,
     ScopeVersion,
+    TrainingRecord,
 )
 
 
@@ -187,3 +197,85 @@ class PlannedChangeFilterSet(SearchFilterSet):
     class Meta:
         model = PlannedChange
         fields = ["status", "responsible"]
+
+
+class AimsRoleFilterSet(SearchFilterSet):
+    search_fields = ("name", "responsibilities", "authorities")
+    top_management = StrictBooleanFilter(method="filter_top", label="Top management")
+
+    class Meta:
+        model = AimsRole
+        fields = ["top_management"]
+
+    def filter_top(self, queryset, name, value):
+        return queryset.filter(top_management=value == "true")
+
+
+class RoleAssignmentFilterSet(SearchFilterSet):
+    search_fields = ("role__name", "person__username", "person__last_name")
+    role = django_filters.ModelChoiceFilter(queryset=AimsRole.objects.all())
+    person = _owner_filter("person", "Holder")
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "person"]
+
+
+class CommitmentFilterSet(SearchFilterSet):
+    search_fields = ("statement",)
+    made_by = _owner_filter("made_by", "Made by")
+
+    class Meta:
+        model = Commitment
+        fields = ["made_by"]
+
+
+class CompetenceRequirementFilterSet(SearchFilterSet):
+    search_fields = ("title", "description")
+    applies_to = django_filters.ChoiceFilter(choices=AppliesTo.choices)
+    aims_role = django_filters.ModelChoiceFilter(queryset=AimsRole.objects.all())
+    ai_literacy = StrictBooleanFilter(method="filter_literacy", label="AI literacy")
+
+    class Meta:
+        model = CompetenceRequirement
+        fields = ["applies_to", "aims_role"]
+
+    def filter_literacy(self, queryset, name, value):
+        return queryset.filter(ai_literacy=value == "true")
+
+
+class TrainingRecordFilterSet(SearchFilterSet):
+    search_fields = ("title", "provider", "person__username", "person__last_name")
+    person = _owner_filter("person", "Person")
+    requirement = django_filters.ModelChoiceFilter(
+        queryset=CompetenceRequirement.objects.all()
+    )
+    kind = django_filters.ChoiceFilter(choices=TrainingKind.choices)
+    expires_by = django_filters.DateFilter(
+        field_name="expires_on", lookup_expr="lte", label="Expires by"
+    )
+
+    class Meta:
+        model = TrainingRecord
+        fields = ["person", "requirement", "kind"]
+
+
+class CommunicationItemFilterSet(SearchFilterSet):
+    search_fields = ("topic", "audience", "timing")
+    reach = django_filters.ChoiceFilter(choices=IssueKind.choices)
+    channel = django_filters.ChoiceFilter(choices=Channel.choices)
+    communicator = _owner_filter("communicator", "Who communicates")
+
+    class Meta:
+        model = CommunicationItem
+        fields = ["reach", "channel", "communicator"]
+
+
+class CommunicationRecordFilterSet(SearchFilterSet):
+    search_fields = ("summary", "item__topic")
+    item = django_filters.ModelChoiceFilter(queryset=CommunicationItem.objects.all())
+    since = django_filters.DateFilter(field_name="happened_on", lookup_expr="gte")
+
+    class Meta:
+        model = CommunicationRecord
+        fields = ["item"]

@@ -10,6 +10,11 @@ from controls.models import Control, Evidence
 from registry.models import AIRole, AISystem
 
 from .models import (
+    AimsRole,
+    Commitment,
+    CommunicationItem,
+    CommunicationRecord,
+    CompetenceRequirement,
     ContextIssue,
     Document,
     DocumentVersion,
@@ -20,7 +25,9 @@ from .models import (
     OrganisationContext,
     PartyRequirement,
     PlannedChange,
+    RoleAssignment,
     ScopeVersion,
+    TrainingRecord,
 )
 
 User = get_user_model()
@@ -385,3 +392,110 @@ class PlannedChangeForm(AimsModelForm):
             "resources": _textarea(2),
             "planned_for": DateInput(),
         }
+
+
+class AimsRoleForm(AimsModelForm):
+    class Meta:
+        model = AimsRole
+        fields = [
+            "name",
+            "responsibilities",
+            "authorities",
+            "reports_to",
+            "top_management",
+        ]
+        widgets = {"responsibilities": _textarea(3), "authorities": _textarea(2)}
+
+
+class RoleAssignmentForm(AimsModelForm):
+    person = _user_field("Holder")
+    deputy = _user_field("Deputy", required=False)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "person", "deputy", "since", "until"]
+        widgets = {"since": DateInput(), "until": DateInput()}
+
+
+class CommitmentForm(AimsModelForm):
+    made_by = _user_field("Made by")
+    evidence = forms.ModelChoiceField(
+        queryset=Evidence.objects.all(),
+        required=False,
+        widget=AutocompleteSelect("controls.evidence"),
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["statement", "made_by", "made_on", "evidence"]
+        widgets = {"statement": _textarea(3), "made_on": DateInput()}
+
+
+class CompetenceRequirementForm(AimsModelForm):
+    class Meta:
+        model = CompetenceRequirement
+        fields = [
+            "title",
+            "description",
+            "applies_to",
+            "aims_role",
+            "portal_role",
+            "ai_literacy",
+            "validity_months",
+        ]
+        widgets = {"description": _textarea(2)}
+
+
+class TrainingRecordForm(AimsModelForm):
+    person = _user_field("Person")
+    certificate = forms.ModelChoiceField(
+        queryset=Evidence.objects.all(),
+        required=False,
+        widget=AutocompleteSelect("controls.evidence"),
+        help_text="An existing evidence item, or upload the certificate below.",
+    )
+    certificate_file = forms.FileField(required=False, label="Upload certificate")
+
+    class Meta:
+        model = TrainingRecord
+        fields = [
+            "person",
+            "requirement",
+            "kind",
+            "title",
+            "provider",
+            "completed_on",
+            "expires_on",
+            "certificate",
+        ]
+        widgets = {"completed_on": DateInput(), "expires_on": DateInput()}
+
+
+class CommunicationItemForm(AimsModelForm):
+    communicator = _user_field("Who communicates")
+
+    class Meta:
+        model = CommunicationItem
+        fields = [
+            "topic",
+            "audience",
+            "reach",
+            "timing",
+            "channel",
+            "communicator",
+            "next_due",
+        ]
+        widgets = {"next_due": DateInput()}
+
+
+class CommunicationRecordForm(AimsModelForm):
+    evidence = forms.ModelChoiceField(
+        queryset=Evidence.objects.all(),
+        required=False,
+        widget=AutocompleteSelect("controls.evidence"),
+    )
+
+    class Meta:
+        model = CommunicationRecord
+        fields = ["item", "happened_on", "summary", "evidence"]
+        widgets = {"happened_on": DateInput(), "summary": _textarea(2)}

@@ -5,6 +5,9 @@ from aims.events import register_events
 from registry.scope import set_scope_provider
 
 from .models import (
+    AimsRole,
+    CommunicationItem,
+    CompetenceRequirement,
     ContextIssue,
     Document,
     Indicator,
@@ -49,6 +52,7 @@ def register() -> None:
             "document.version_approved": "Document version approved",
             "document.version_withdrawn": "Document version withdrawn",
             "document.published": "Document version published",
+            "communication.done": "Planned communication held",
         }
     )
     for key, model, fields in (
@@ -92,6 +96,21 @@ def register() -> None:
                     "Objectives (6.2)",
                     "governance:objective_list",
                     visible=view(Objective),
+                ),
+                navigation.NavLink(
+                    "Roles and responsibilities (5.3)",
+                    "governance:aimsrole_list",
+                    visible=view(AimsRole),
+                ),
+                navigation.NavLink(
+                    "Competence and training (7.2)",
+                    "governance:competence",
+                    visible=view(CompetenceRequirement),
+                ),
+                navigation.NavLink(
+                    "Communication plan (7.4)",
+                    "governance:communicationitem_list",
+                    visible=view(CommunicationItem),
                 ),
                 navigation.NavLink(
                     "Planned changes (6.3)",

@@ -660,3 +660,177 @@ def latest_measurements(indicators) -> dict:
         m.indicator_id: m
         for m in Measurement.objects.filter(pk__in=[pk for pk in latest_ids if pk])
     }
+
+
+# Competence (7.2, A.4.6, EU AI Act Art. 4)
+
+
+@dataclass(frozen=True)
+class CompetenceGap:
+    requirement: object
+    person: object
+    # "missing" or "expired"; ``since`` is the stable date the gap falls due.
+    reason: str
+    since: datetime.date
+
+    @property
+    def label(self) -> str:
+        if self.reason == "expired":
+            return f"expired on {self.since}"
+        return "no record"
+
+
+def record_expiry(record, requirement) -> datetime.date | None:
+    if record.expires_on:
+        return record.expires_on
+    if requirement is not None and requirement.validity_months:
+        return _add_months(record.completed_on, requirement.validity_months)
+    return None
+
+
+def people_for_requirements(requirements, today) -> dict:
+    """Requirement id -> {person: date from which the requirement applies to them}."""
+    from registry.choices import LifecycleStage
+    from registry.models import AISystem
+
+    from .choices import AppliesTo
+    from .models import RoleAssignment
+
+    User = get_user_model()
+    requirements = list(requirements)
+    people: dict = {r.pk: {} for r in requirements}
+    role_ids = {
+        r.aims_role_id for r in requirements if r.applies_to == AppliesTo.AIMS_ROLE
+    }
+    by_role: dict = {}
+    if role_ids:
+        for assignment in (
+            RoleAssignment.objects.current(today)
+            .filter(role_id__in=role_ids, person__is_active=True)
+            .select_related("person")
+        ):
+            by_role.setdefault(assignment.role_id, {})[assignment.person] = (
+                assignment.since
+            )
+    owners = {}
+    if any(r.applies_to == AppliesTo.AI_SYSTEM_OWNERS for r in requirements):
+        for system in (
+            AISystem.objects.exclude(lifecycle_stage=LifecycleStage.RETIRED)
+            .filter(owner__is_active=True)
+            .select_related("owner")
+            .order_by("created")
+        ):
+            owners.setdefault(system.owner, system.created.date())
+    group_ids = {
+        r.portal_role_id for r in requirements if r.applies_to == AppliesTo.PORTAL_ROLE
+    }
+    by_group: dict = {}
+    if group_ids:
+        through = User.groups.through
+        members = through.objects.filter(
+            group_id__in=group_ids, user__is_active=True
+        ).select_related("user")
+        for row in members:
+            by_group.setdefault(row.group_id, {})[row.user] = (
+                row.user.date_joined.date()
+            )
+    for requirement in requirements:
+        if requirement.applies_to == AppliesTo.AIMS_ROLE:
+            found = by_role.get(requirement.aims_role_id, {})
+        elif requirement.applies_to == AppliesTo.AI_SYSTEM_OWNERS:
+            found = owners
+        else:
+            found = by_group.get(requirement.portal_role_id, {})
+        people[requirement.pk] = {
+            person: max(since, requirement.created.date())
+            for person, since in found.items()
+        }
+    return people
+
+
+def competence_gaps(today=None, requirements=None) -> list[CompetenceGap]:
+    """Each person a requirement applies to who has no valid record meeting it: a fixed
+    number of queries whatever the number of people."""
+    from .models import CompetenceRequirement, TrainingRecord
+
+    today = today or timezone.localdate()
+    requirements = list(
+        requirements
+        if requirements is not None
+        else CompetenceRequirement.objects.all()
+    )
+    people = people_for_requirements(requirements, today)
+    by_key: dict = {}
+    for record in TrainingRecord.objects.filter(requirement__in=requirements):
+        by_key.setdefault((record.requirement_id, record.person_id), []).append(record)
+    gaps = []
+    for requirement in requirements:
+        for person, since in sorted(
+            people[requirement.pk].items(), key=lambda item: item[0].username
+        ):
+            records = by_key.get((requirement.pk, person.pk), [])
+            expiries = [record_expiry(r, requirement) for r in records]
+            if any(e is None or e >= today for e in expiries):
+                continue
+            if records:
+                gaps.append(
+                    CompetenceGap(requirement, person, "expired", max(expiries))
+                )
+            else:
+                gaps.append(CompetenceGap(requirement, person, "missing", since))
+    return gaps
+
+
+def ai_literacy_status(today=None) -> dict:
+    """How many of the people AI-literacy requirements apply to are trained."""
+    from .models import CompetenceRequirement
+
+    requirements = list(CompetenceRequirement.objects.filter(ai_literacy=True))
+    people = people_for_requirements(requirements, today or timezone.localdate())
+    staff = {person for found in people.values() for person in found}
+    gaps = {gap.person for gap in competence_gaps(today, requirements)}
+    return {
+        "staff": len(staff),
+        "trained": len(staff - gaps),
+        "requirements": len(requirements),
+    }
+
+
+def training_record_save(*, record, actor, upload=None, expected_version=None):
+    """Save a training record; an uploaded certificate goes into the evidence store."""
+    with transaction.atomic(), attributed_to(actor), change_scope():
+        if upload is not None:
+            from controls.models import Evidence
+            from controls.services import evidence_save
+
+            record.certificate = evidence_save(
+                evidence=Evidence(
+                    title=f"Certificate: {record.title} ({record.person})"[:200],
+                    owner=actor,
+                    collected_on=record.completed_on or timezone.localdate(),
+                    restricted=True,
+                ),
+                actor=actor,
+                upload=upload,
+            )
+        return object_save(
+            instance=record, actor=actor, expected_version=expected_version
+        )
+
+
+def communication_record_save(*, record, actor, expected_version=None):
+    """Record that a planned communication happened; the plan's next date moves on when
+    the record is newer than it."""
+    with transaction.atomic(), attributed_to(actor), change_scope():
+        object_save(instance=record, actor=actor, expected_version=expected_version)
+        item = record.item
+        if item.next_due and record.happened_on >= item.next_due - datetime.timedelta(
+            days=30
+        ):
+            record_event(
+                item,
+                "communication.done",
+                f"{item.topic} communicated to {item.audience} on {record.happened_on}.",
+                {"record": record.pk},
+            )
+    return record

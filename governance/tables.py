@@ -4,6 +4,11 @@ from django.utils.html import format_html
 from aims.tables import OwnerOrderingMixin
 
 from .models import (
+    AimsRole,
+    Commitment,
+    CommunicationItem,
+    CommunicationRecord,
+    CompetenceRequirement,
     ContextIssue,
     Document,
     DocumentVersion,
@@ -13,7 +18,9 @@ from .models import (
     Objective,
     PartyRequirement,
     PlannedChange,
+    RoleAssignment,
     ScopeVersion,
+    TrainingRecord,
 )
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
@@ -190,3 +197,104 @@ class PlannedChangeTable(tables.Table):
         fields = ("reference", "title", "responsible", "planned_for", "status")
         attrs = ATTRS
         empty_text = "No planned changes match."
+
+
+class AimsRoleTable(tables.Table):
+    name = tables.Column(linkify=True)
+
+    class Meta:
+        model = AimsRole
+        fields = ("name", "top_management", "reports_to")
+        attrs = ATTRS
+        empty_text = "No roles yet."
+
+
+class RoleAssignmentTable(tables.Table):
+    person = tables.Column(linkify=lambda record: record.get_absolute_url())
+    role = tables.Column(linkify=True)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ("person", "role", "deputy", "since", "until")
+        attrs = ATTRS
+        empty_text = "No assignments."
+
+
+class CommitmentTable(tables.Table):
+    statement = tables.Column(
+        linkify=lambda record: record.get_absolute_url(),
+        accessor="pk",
+        verbose_name="Commitment",
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ("statement", "made_by", "made_on")
+        attrs = ATTRS
+        empty_text = "No commitments recorded."
+
+    def render_statement(self, record):
+        return str(record)
+
+
+class CompetenceRequirementTable(tables.Table):
+    title = tables.Column(linkify=True)
+
+    class Meta:
+        model = CompetenceRequirement
+        fields = (
+            "title",
+            "applies_to",
+            "aims_role",
+            "portal_role",
+            "ai_literacy",
+            "validity_months",
+        )
+        attrs = ATTRS
+        empty_text = "No competence requirements."
+
+
+class TrainingRecordTable(tables.Table):
+    title = tables.Column(linkify=True)
+
+    class Meta:
+        model = TrainingRecord
+        fields = (
+            "person",
+            "title",
+            "requirement",
+            "kind",
+            "completed_on",
+            "expires_on",
+        )
+        attrs = ATTRS
+        empty_text = "No training records."
+
+
+class CommunicationItemTable(tables.Table):
+    topic = tables.Column(linkify=True)
+
+    class Meta:
+        model = CommunicationItem
+        fields = (
+            "topic",
+            "audience",
+            "reach",
+            "timing",
+            "channel",
+            "communicator",
+            "next_due",
+        )
+        attrs = ATTRS
+        empty_text = "No communications planned."
+
+
+class CommunicationRecordTable(tables.Table):
+    happened_on = tables.DateColumn(format="Y-m-d", linkify=True)
+    item = tables.Column(linkify=True)
+
+    class Meta:
+        model = CommunicationRecord
+        fields = ("happened_on", "item", "summary")
+        attrs = ATTRS
+        empty_text = "No records."

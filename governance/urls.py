@@ -4,6 +4,11 @@ from aims.views.urls import model_urls
 
 from . import views as v
 from .models import (
+    AimsRole,
+    Commitment,
+    CommunicationItem,
+    CommunicationRecord,
+    CompetenceRequirement,
     ContextIssue,
     Document,
     DocumentVersion,
@@ -13,7 +18,9 @@ from .models import (
     Objective,
     PartyRequirement,
     PlannedChange,
+    RoleAssignment,
     ScopeVersion,
+    TrainingRecord,
 )
 
 app_name = "governance"
@@ -36,6 +43,7 @@ urlpatterns = [
     path("context/", v.ContextView.as_view(), name="context"),
     path("context/edit/", v.OrganisationContextEditView.as_view(), name="context_edit"),
     path("scope/", v.ScopeView.as_view(), name="scope"),
+    path("competence/", v.CompetenceView.as_view(), name="competence"),
     path("scope/compare/", v.ScopeCompareView.as_view(), name="scope_compare"),
     path(
         "scope/versions/<int:pk>/approve/",
@@ -86,4 +94,14 @@ urlpatterns += (
     + _under("objectives", _crud(Objective, "Objective"))
     + _under("measurements", _crud(Measurement, "Measurement"))
     + _under("changes", _crud(PlannedChange, "PlannedChange"))
+    + _under("roles/assignments", _crud(RoleAssignment, "RoleAssignment"))
+    + _under("roles/commitments", _crud(Commitment, "Commitment"))
+    + _under("roles", _crud(AimsRole, "AimsRole"))
+    + _under(
+        "competence/requirements",
+        _crud(CompetenceRequirement, "CompetenceRequirement"),
+    )
+    + _under("competence/records", _crud(TrainingRecord, "TrainingRecord"))
+    + _under("communication/records", _crud(CommunicationRecord, "CommunicationRecord"))
+    + _under("communication", _crud(CommunicationItem, "CommunicationItem"))
 )

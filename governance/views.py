@@ -17,6 +17,11 @@ from .charts import trend_chart
 from .choices import ScopeStatus, VersionStatus
 from .markdown import render_markdown
 from .models import (
+    AimsRole,
+    Commitment,
+    CommunicationItem,
+    CommunicationRecord,
+    CompetenceRequirement,
     ContextIssue,
     Document,
     DocumentVersion,
@@ -27,7 +32,9 @@ from .models import (
     OrganisationContext,
     PartyRequirement,
     PlannedChange,
+    RoleAssignment,
     ScopeVersion,
+    TrainingRecord,
 )
 from .selectors import indicator_rows, overview
 from .services import (
@@ -897,3 +904,284 @@ class PlannedChangeEditView(RecordEditView):
 
 class PlannedChangeDeleteView(generic.ObjectDeleteView):
     queryset = PlannedChange.objects.all()
+
+
+# Roles and responsibilities (5.1, 5.3)
+
+
+class AimsRoleListView(generic.ObjectListView):
+    queryset = AimsRole.objects.select_related("reports_to")
+    filterset_class = filtersets.AimsRoleFilterSet
+    table_class = tables.AimsRoleTable
+    template_name = "governance/aimsrole_list.html"
+
+    def get_extra_context(self, rows):
+        return {
+            "commitments": visible_to(
+                Commitment.objects.select_related("made_by"), self.request.user
+            )[:10],
+            "can_add_commitment": can(self.request.user, "add", Commitment),
+        }
+
+
+class AimsRoleDetailView(generic.ObjectDetailView):
+    queryset = AimsRole.objects.select_related("reports_to")
+    template_name = "governance/aimsrole_detail.html"
+    fieldsets = [
+        ("Role", ["responsibilities", "authorities", "reports_to", "top_management"])
+    ]
+
+    def get_extra_context(self, role):
+        return {
+            "assignments": role.assignments.select_related("person", "deputy"),
+            "requirements": role.competence_requirements.all(),
+            "can_assign": can(self.request.user, "add", RoleAssignment),
+        }
+
+
+class AimsRoleEditView(RecordEditView):
+    queryset = AimsRole.objects.all()
+    form_class = forms.AimsRoleForm
+
+
+class AimsRoleDeleteView(generic.ObjectDeleteView):
+    queryset = AimsRole.objects.all()
+
+
+class RoleAssignmentListView(generic.ObjectListView):
+    queryset = RoleAssignment.objects.select_related("role", "person", "deputy")
+    filterset_class = filtersets.RoleAssignmentFilterSet
+    table_class = tables.RoleAssignmentTable
+
+
+class RoleAssignmentDetailView(generic.ObjectDetailView):
+    queryset = RoleAssignment.objects.select_related("role", "person", "deputy")
+    fieldsets = [("Assignment", ["role", "person", "deputy", "since", "until"])]
+
+
+class RoleAssignmentEditView(RecordEditView):
+    queryset = RoleAssignment.objects.all()
+    form_class = forms.RoleAssignmentForm
+    parent_field = "role"
+
+
+class RoleAssignmentDeleteView(generic.ObjectDeleteView):
+    queryset = RoleAssignment.objects.all()
+
+
+class CommitmentListView(generic.ObjectListView):
+    queryset = Commitment.objects.select_related("made_by")
+    filterset_class = filtersets.CommitmentFilterSet
+    table_class = tables.CommitmentTable
+
+
+class CommitmentDetailView(generic.ObjectDetailView):
+    queryset = Commitment.objects.select_related("made_by", "evidence")
+    fieldsets = [("Commitment", ["statement", "made_by", "made_on", "evidence"])]
+
+
+class CommitmentEditView(RecordEditView):
+    queryset = Commitment.objects.all()
+    form_class = forms.CommitmentForm
+
+    def get_initial(self):
+        return {"made_by": self.request.user.pk}
+
+
+class CommitmentDeleteView(generic.ObjectDeleteView):
+    queryset = Commitment.objects.all()
+
+
+# Competence and training (7.1, 7.2, Art. 4)
+
+
+class CompetenceView(View):
+    """The gaps: a requirement someone in the role does not meet, or whose record expired."""
+
+    def get(self, request):
+        if not can(request.user, "view", CompetenceRequirement):
+            raise PermissionDenied("You may not see competence records.")
+        from .services import ai_literacy_status, competence_gaps
+
+        return render(
+            request,
+            "governance/competence.html",
+            {
+                "gaps": competence_gaps(),
+                "literacy": ai_literacy_status(),
+                "requirements": CompetenceRequirement.objects.select_related(
+                    "aims_role", "portal_role"
+                ),
+                "can_add_record": can(request.user, "add", TrainingRecord),
+                "can_add_requirement": can(request.user, "add", CompetenceRequirement),
+            },
+        )
+
+
+class CompetenceRequirementListView(generic.ObjectListView):
+    queryset = CompetenceRequirement.objects.select_related("aims_role", "portal_role")
+    filterset_class = filtersets.CompetenceRequirementFilterSet
+    table_class = tables.CompetenceRequirementTable
+
+
+class CompetenceRequirementDetailView(generic.ObjectDetailView):
+    queryset = CompetenceRequirement.objects.select_related("aims_role", "portal_role")
+    template_name = "governance/competencerequirement_detail.html"
+    fieldsets = [
+        (
+            "Requirement",
+            [
+                "description",
+                "applies_to",
+                "aims_role",
+                "portal_role",
+                "ai_literacy",
+                "validity_months",
+            ],
+        )
+    ]
+
+    def get_extra_context(self, requirement):
+        from .services import competence_gaps
+
+        return {
+            "gaps": competence_gaps(requirements=[requirement]),
+            "records": requirement.records.select_related("person")[:50],
+        }
+
+
+class CompetenceRequirementEditView(RecordEditView):
+    queryset = CompetenceRequirement.objects.all()
+    form_class = forms.CompetenceRequirementForm
+
+
+class CompetenceRequirementDeleteView(generic.ObjectDeleteView):
+    queryset = CompetenceRequirement.objects.all()
+
+
+class TrainingRecordListView(generic.ObjectListView):
+    queryset = TrainingRecord.objects.select_related("person", "requirement")
+    filterset_class = filtersets.TrainingRecordFilterSet
+    table_class = tables.TrainingRecordTable
+
+
+class TrainingRecordDetailView(generic.ObjectDetailView):
+    queryset = TrainingRecord.objects.select_related(
+        "person", "requirement", "certificate"
+    )
+    fieldsets = [
+        (
+            "Record",
+            [
+                "person",
+                "requirement",
+                "kind",
+                "provider",
+                "completed_on",
+                "expires_on",
+                "certificate",
+            ],
+        )
+    ]
+
+
+class TrainingRecordEditView(RecordEditView):
+    queryset = TrainingRecord.objects.all()
+    form_class = forms.TrainingRecordForm
+    parent_field = "requirement"
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("person", "").isdigit():
+            initial["person"] = int(self.request.GET["person"])
+        return initial
+
+    def save(self, form):
+        from .services import training_record_save
+
+        return training_record_save(
+            record=form.instance,
+            actor=self.request.user,
+            upload=form.cleaned_data.get("certificate_file"),
+            expected_version=form.cleaned_data.get("_version"),
+        )
+
+
+class TrainingRecordDeleteView(generic.ObjectDeleteView):
+    queryset = TrainingRecord.objects.all()
+
+
+# Communication (7.4)
+
+
+class CommunicationItemListView(generic.ObjectListView):
+    queryset = CommunicationItem.objects.select_related("communicator")
+    filterset_class = filtersets.CommunicationItemFilterSet
+    table_class = tables.CommunicationItemTable
+
+
+class CommunicationItemDetailView(generic.ObjectDetailView):
+    queryset = CommunicationItem.objects.select_related("communicator")
+    template_name = "governance/communicationitem_detail.html"
+    fieldsets = [
+        (
+            "Plan",
+            [
+                "topic",
+                "audience",
+                "reach",
+                "timing",
+                "channel",
+                "communicator",
+                "next_due",
+            ],
+        )
+    ]
+
+    def get_extra_context(self, item):
+        return {
+            "records": item.records.select_related("evidence")[:50],
+            "can_record": can(self.request.user, "add", CommunicationRecord),
+        }
+
+
+class CommunicationItemEditView(RecordEditView):
+    queryset = CommunicationItem.objects.all()
+    form_class = forms.CommunicationItemForm
+
+    def get_initial(self):
+        return {"communicator": self.request.user.pk}
+
+
+class CommunicationItemDeleteView(generic.ObjectDeleteView):
+    queryset = CommunicationItem.objects.all()
+
+
+class CommunicationRecordListView(generic.ObjectListView):
+    queryset = CommunicationRecord.objects.select_related("item")
+    filterset_class = filtersets.CommunicationRecordFilterSet
+    table_class = tables.CommunicationRecordTable
+
+
+class CommunicationRecordDetailView(generic.ObjectDetailView):
+    queryset = CommunicationRecord.objects.select_related("item", "evidence")
+    fieldsets = [("Record", ["item", "happened_on", "summary", "evidence"])]
+
+
+class CommunicationRecordEditView(RecordEditView):
+    queryset = CommunicationRecord.objects.all()
+    form_class = forms.CommunicationRecordForm
+    parent_field = "item"
+
+    def save(self, form):
+        from .services import communication_record_save
+
+        return communication_record_save(
+            record=form.instance,
+            actor=self.request.user,
+            expected_version=form.cleaned_data.get("_version"),
+        )
+
+
+class CommunicationRecordDeleteView(generic.ObjectDeleteView):
+    queryset = CommunicationRecord.objects.all()

@@ -16,9 +16,21 @@ routes = [
     Route("indicators", views.IndicatorViewSet),
     Route("measurements", views.MeasurementViewSet),
     Route("planned-changes", views.PlannedChangeViewSet),
+    Route("aims-roles", views.AimsRoleViewSet),
+    Route("role-assignments", views.RoleAssignmentViewSet),
+    Route("commitments", views.CommitmentViewSet),
+    Route("competence-requirements", views.CompetenceRequirementViewSet),
+    Route("training-records", views.TrainingRecordViewSet),
+    Route("communication-plan", views.CommunicationItemViewSet),
+    Route("communication-records", views.CommunicationRecordViewSet),
 ]
 
 urlpatterns = [
+    path(
+        "competence-gaps/",
+        views.CompetenceGapsView.as_view(),
+        name="api-governance-competence-gaps",
+    ),
     path(
         "to-acknowledge/",
         views.ToAcknowledgeView.as_view(),

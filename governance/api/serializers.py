@@ -8,6 +8,11 @@ from registry.models import AIRole, AISystem
 from risk.models import AIObjective
 
 from ..models import (
+    AimsRole,
+    Commitment,
+    CommunicationItem,
+    CommunicationRecord,
+    CompetenceRequirement,
     ContextIssue,
     Document,
     DocumentVersion,
@@ -18,7 +23,9 @@ from ..models import (
     OrganisationContext,
     PartyRequirement,
     PlannedChange,
+    RoleAssignment,
     ScopeVersion,
+    TrainingRecord,
 )
 
 User = get_user_model()
@@ -410,3 +417,123 @@ class PlannedChangeSerializer(AimsModelSerializer):
             "web_url",
         ]
         read_only_fields = ["reference", "created", "updated"]
+
+
+class AimsRoleSerializer(AimsModelSerializer):
+    web_url = serializers.CharField(**WEB_URL)
+
+    class Meta:
+        model = AimsRole
+        fields = [
+            "id",
+            "version",
+            "name",
+            "responsibilities",
+            "authorities",
+            "reports_to",
+            "top_management",
+            "web_url",
+        ]
+
+
+class RoleAssignmentSerializer(AimsModelSerializer):
+    person = _user()
+    deputy = _user(allow_null=True, required=False)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "version", "role", "person", "deputy", "since", "until"]
+
+
+class CommitmentSerializer(AimsModelSerializer):
+    made_by = _user()
+    evidence = serializers.PrimaryKeyRelatedField(
+        queryset=Evidence.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["id", "version", "statement", "made_by", "made_on", "evidence"]
+
+
+class CompetenceRequirementSerializer(AimsModelSerializer):
+    portal_role = serializers.SlugRelatedField(
+        slug_field="name",
+        queryset=Group.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Portal role name, for requirements that apply to a portal role.",
+    )
+
+    class Meta:
+        model = CompetenceRequirement
+        fields = [
+            "id",
+            "version",
+            "title",
+            "description",
+            "applies_to",
+            "aims_role",
+            "portal_role",
+            "ai_literacy",
+            "validity_months",
+        ]
+
+
+class TrainingRecordSerializer(AimsModelSerializer):
+    person = _user()
+    certificate = serializers.PrimaryKeyRelatedField(
+        queryset=Evidence.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = TrainingRecord
+        fields = [
+            "id",
+            "version",
+            "person",
+            "requirement",
+            "kind",
+            "title",
+            "provider",
+            "completed_on",
+            "expires_on",
+            "certificate",
+        ]
+
+
+class CommunicationItemSerializer(AimsModelSerializer):
+    communicator = _user()
+
+    class Meta:
+        model = CommunicationItem
+        fields = [
+            "id",
+            "version",
+            "topic",
+            "audience",
+            "reach",
+            "timing",
+            "channel",
+            "communicator",
+            "next_due",
+        ]
+
+
+class CommunicationRecordSerializer(AimsModelSerializer):
+    evidence = serializers.PrimaryKeyRelatedField(
+        queryset=Evidence.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = CommunicationRecord
+        fields = ["id", "version", "item", "happened_on", "summary", "evidence"]
+
+
+class CompetenceGapSerializer(serializers.Serializer):
+    requirement = serializers.IntegerField(source="requirement.pk")
+    requirement_title = serializers.CharField(source="requirement.title")
+    person = serializers.IntegerField(source="person.pk")
+    username = serializers.CharField(source="person.username")
+    reason = serializers.CharField(help_text="missing or expired")
+    since = serializers.DateField()

@@ -17,6 +17,11 @@ from aims.services import object_delete
 from .. import filtersets
 from ..choices import VersionStatus
 from ..models import (
+    AimsRole,
+    Commitment,
+    CommunicationItem,
+    CommunicationRecord,
+    CompetenceRequirement,
     ContextIssue,
     Document,
     DocumentVersion,
@@ -27,7 +32,9 @@ from ..models import (
     OrganisationContext,
     PartyRequirement,
     PlannedChange,
+    RoleAssignment,
     ScopeVersion,
+    TrainingRecord,
 )
 from ..services import (
     FrozenRecord,
@@ -135,7 +142,9 @@ class ScopeVersionViewSet(AimsModelViewSet):
             raise FrozenRecord("An approved scope version is kept for good.")
         object_delete(instance=instance, actor=self.request.user)
 
-    @extend_schema(request=s.ApprovalCommentSerializer, responses=s.ScopeVersionSerializer)
+    @extend_schema(
+        request=s.ApprovalCommentSerializer, responses=s.ScopeVersionSerializer
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve this draft (governance committee only): it is frozen for good."""
@@ -245,7 +254,9 @@ class DocumentVersionViewSet(AimsModelViewSet):
         document_version_submit(version=self.get_object(), actor=request.user)
         return self._refreshed(pk)
 
-    @extend_schema(request=s.ApprovalCommentSerializer, responses=s.DocumentVersionSerializer)
+    @extend_schema(
+        request=s.ApprovalCommentSerializer, responses=s.DocumentVersionSerializer
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve (never your own version; the AI policy needs the committee)."""
@@ -259,7 +270,9 @@ class DocumentVersionViewSet(AimsModelViewSet):
         )
         return self._refreshed(pk)
 
-    @extend_schema(request=s.WithdrawalReasonSerializer, responses=s.DocumentVersionSerializer)
+    @extend_schema(
+        request=s.WithdrawalReasonSerializer, responses=s.DocumentVersionSerializer
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         version = self.get_object()
@@ -271,7 +284,8 @@ class DocumentVersionViewSet(AimsModelViewSet):
         return self._refreshed(pk)
 
     @extend_schema(
-        request=s.DocumentPublishSerializer, responses={201: s.AcknowledgementStatusSerializer}
+        request=s.DocumentPublishSerializer,
+        responses={201: s.AcknowledgementStatusSerializer},
     )
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
@@ -478,3 +492,88 @@ class PlannedChangeViewSet(RecordViewSet):
     serializer_class = s.PlannedChangeSerializer
     filterset_class = filtersets.PlannedChangeFilterSet
     ordering = ["-reference"]
+
+
+class AimsRoleViewSet(RecordViewSet):
+    """AIMS roles with responsibilities and authorities (5.3, A.3.2)."""
+
+    queryset = AimsRole.objects.all()
+    serializer_class = s.AimsRoleSerializer
+    filterset_class = filtersets.AimsRoleFilterSet
+    ordering = ["name"]
+
+
+class RoleAssignmentViewSet(RecordViewSet):
+    queryset = RoleAssignment.objects.select_related("role", "person", "deputy")
+    serializer_class = s.RoleAssignmentSerializer
+    filterset_class = filtersets.RoleAssignmentFilterSet
+    ordering = ["role", "since"]
+
+
+class CommitmentViewSet(RecordViewSet):
+    """Top management's commitments (5.1)."""
+
+    queryset = Commitment.objects.select_related("made_by")
+    serializer_class = s.CommitmentSerializer
+    filterset_class = filtersets.CommitmentFilterSet
+    ordering = ["-made_on"]
+
+
+class CompetenceRequirementViewSet(RecordViewSet):
+    queryset = CompetenceRequirement.objects.select_related("portal_role")
+    serializer_class = s.CompetenceRequirementSerializer
+    filterset_class = filtersets.CompetenceRequirementFilterSet
+    ordering = ["title"]
+
+
+class TrainingRecordViewSet(RecordViewSet):
+    """Training, qualification and experience records (7.2)."""
+
+    queryset = TrainingRecord.objects.select_related("person", "requirement")
+    serializer_class = s.TrainingRecordSerializer
+    filterset_class = filtersets.TrainingRecordFilterSet
+    ordering = ["-completed_on"]
+
+    def save_object(self, instance, m2m, expected_version):
+        from ..services import training_record_save
+
+        return training_record_save(
+            record=instance, actor=self.request.user, expected_version=expected_version
+        )
+
+
+class CommunicationItemViewSet(RecordViewSet):
+    """The communication plan (7.4)."""
+
+    queryset = CommunicationItem.objects.select_related("communicator")
+    serializer_class = s.CommunicationItemSerializer
+    filterset_class = filtersets.CommunicationItemFilterSet
+    ordering = ["next_due", "topic"]
+
+
+class CommunicationRecordViewSet(RecordViewSet):
+    queryset = CommunicationRecord.objects.select_related("item")
+    serializer_class = s.CommunicationRecordSerializer
+    filterset_class = filtersets.CommunicationRecordFilterSet
+    ordering = ["-happened_on"]
+
+    def save_object(self, instance, m2m, expected_version):
+        from ..services import communication_record_save
+
+        return communication_record_save(
+            record=instance, actor=self.request.user, expected_version=expected_version
+        )
+
+
+class CompetenceGapsView(APIView):
+    """People who do not meet a competence requirement of their role, or whose record expired."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.CompetenceGapSerializer(many=True))
+    def get(self, request):
+        from ..services import competence_gaps
+
+        if not can(request.user, "view", CompetenceRequirement):
+            raise PermissionDenied("You may not see competence records.")
+        return Response(s.CompetenceGapSerializer(competence_gaps(), many=True).data)

@@ -6,9 +6,25 @@ from .context import (
 )
 from .documents import Acknowledgement, Document, DocumentVersion, Publication
 from .objectives import Indicator, Measurement, Objective, PlannedChange
+from .people import (
+    AimsRole,
+    Commitment,
+    CommunicationItem,
+    CommunicationRecord,
+    CompetenceRequirement,
+    RoleAssignment,
+    TrainingRecord,
+)
 from .scope import ScopeVersion
 
 __all__ = [
+    "AimsRole",
+    "Commitment",
+    "CommunicationItem",
+    "CommunicationRecord",
+    "CompetenceRequirement",
+    "RoleAssignment",
+    "TrainingRecord",
     "Acknowledgement",
     "ContextIssue",
     "Document",

@@ -45,6 +45,7 @@ PAGES = [
     "governance:scope_compare",
     "governance:to_acknowledge",
     "governance:measurement_import",
+    "governance:competence",
 ]
 MODELS = [
     "contextissue",
@@ -57,6 +58,13 @@ MODELS = [
     "indicator",
     "measurement",
     "plannedchange",
+    "aimsrole",
+    "roleassignment",
+    "commitment",
+    "competencerequirement",
+    "trainingrecord",
+    "communicationitem",
+    "communicationrecord",
 ]
 
 
