@@ -34,7 +34,20 @@ def _scope_panel(request, system):
 
 
 def register() -> None:
+    from audit.packs.registry import register as register_pack_kind
+
+    from .cards import register_cards
+    from .packs import ManagementSystemPackKind
+    from .readiness import register as register_readiness
+    from .reminders import register_sources
+    from .review_inputs import register_inputs
+
     set_scope_provider(scope_systems)
+    register_sources()
+    register_readiness()
+    register_inputs()
+    register_cards()
+    register_pack_kind(ManagementSystemPackKind())
     record_tabs.register_panel(
         "registry.aisystem",
         record_tabs.RecordPanel(

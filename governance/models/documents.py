@@ -195,6 +195,9 @@ class Publication(AimsModel):
     def change_log_parent(self):
         return self.version.document
 
+    def version_read_url(self) -> str:
+        return reverse("governance:read", args=[self.version_id])
+
 
 class Acknowledgement(AimsModel):
     """A person confirms they read a published version (7.3 awareness)."""
