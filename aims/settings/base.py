@@ -337,6 +337,7 @@ SPECTACULAR_SETTINGS = {
         "DocumentVersionStatusEnum": "governance.choices.VersionStatus",
         "ObjectiveStatusEnum": "governance.choices.ObjectiveStatus",
         "PlannedChangeStatusEnum": "governance.choices.ChangeStatus",
+        "PackStatusEnum": "audit.choices.PackStatus",
     },
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
