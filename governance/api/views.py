@@ -425,8 +425,17 @@ class MeasurementViewSet(AimsModelViewSet):
     serializer_class = s.MeasurementSerializer
     filterset_class = filtersets.MeasurementFilterSet
     ordering = ["indicator", "-measured_on"]
-    # The owner of an objective records its measurements too: the service decides.
+    # The owner of an objective records its measurements too: the service decides per
+    # indicator, after a first refusal (before validation) of anyone who could not.
     add_actions = ()
+
+    def create(self, request, *args, **kwargs):
+        if not (
+            can(request.user, "add", Measurement)
+            or Objective.objects.filter(owner=request.user).exists()
+        ):
+            raise PermissionDenied("You may not record measurements.")
+        return super().create(request, *args, **kwargs)
 
     def save_object(self, instance, m2m, expected_version):
         return measurement_save(
