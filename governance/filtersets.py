@@ -173,7 +173,7 @@ class IndicatorFilterSet(SearchFilterSet):
 class MeasurementFilterSet(SearchFilterSet):
     search_fields = ("period", "note", "indicator__name")
     indicator = django_filters.ModelChoiceFilter(
-        queryset=Indicator.objects.all(),
+        queryset=Indicator.objects.select_related("objective"),
         widget=AutocompleteSelect("governance.indicator"),
     )
     objective = django_filters.ModelChoiceFilter(

@@ -72,13 +72,21 @@ def register() -> None:
         ("governance.document", Document, ("reference", "title")),
         ("governance.objective", Objective, ("reference", "title")),
         ("governance.interestedparty", InterestedParty, ("reference", "name")),
-        ("governance.indicator", Indicator, ("name", "objective__reference")),
     ):
         autocomplete.register(
             autocomplete.Lookup(
                 key=key, queryset=autocomplete.visible(model), search_fields=fields
             )
         )
+    autocomplete.register(
+        autocomplete.Lookup(
+            key="governance.indicator",
+            queryset=lambda user: autocomplete.visible(Indicator)(user).select_related(
+                "objective"
+            ),
+            search_fields=("name", "objective__reference"),
+        )
+    )
     navigation.register(
         navigation.NavSection(
             key="governance",

@@ -40,9 +40,11 @@ def indicator_rows(indicators, today=None) -> list[IndicatorRow]:
     today = today or timezone.localdate()
     indicators = list(indicators)
     by_indicator = {i.pk: [] for i in indicators}
+    known = {i.pk: i for i in indicators}
     for m in Measurement.objects.filter(indicator__in=indicators).order_by(
         "measured_on", "pk"
     ):
+        m.indicator = known[m.indicator_id]  # no query per measurement for its unit
         by_indicator[m.indicator_id].append(m)
     rows = []
     for indicator in indicators:

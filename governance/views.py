@@ -741,7 +741,7 @@ class ObjectiveDetailView(generic.ObjectDetailView):
 
     def get_extra_context(self, objective):
         user = self.request.user
-        rows = indicator_rows(objective.indicators.all())
+        rows = indicator_rows(objective.indicators.select_related("objective"))
         return {
             "indicators": [
                 (row, trend_chart(row.indicator, row.measurements)) for row in rows
