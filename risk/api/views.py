@@ -15,6 +15,8 @@ from risk.services import (
     criteria_current,
     criteria_publish,
     risk_accept,
+    risk_acceptance_reject,
+    risk_acceptance_request,
     risk_review,
     risk_save,
     risk_transition,
@@ -25,6 +27,7 @@ from .serializers import (
     AcceptSerializer,
     AIObjectiveSerializer,
     HeatMapSerializer,
+    RejectAcceptanceSerializer,
     ReviewSerializer,
     RiskCriteriaSerializer,
     RiskSerializer,
@@ -58,7 +61,13 @@ class RiskViewSet(AimsModelViewSet):
     default_owner_field = "owner"
     # The workflow buttons need the right to change the risk; acceptance is checked by
     # the service (the committee may accept risks it cannot edit).
-    object_actions = {"transition": "change", "review": "change", "accept": "view"}
+    object_actions = {
+        "transition": "change",
+        "review": "change",
+        "accept": "view",
+        "request_acceptance": "view",
+        "reject_acceptance": "view",
+    }
 
     def save_object(self, instance, m2m, expected_version):
         controls = m2m.pop("controls", None)
@@ -78,7 +87,41 @@ class RiskViewSet(AimsModelViewSet):
         body = AcceptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         risk_accept(
-            risk=risk, actor=request.user, rationale=body.validated_data["rationale"]
+            risk=risk,
+            actor=request.user,
+            rationale=body.validated_data["rationale"],
+            revisit_on=body.validated_data.get("revisit_on"),
+        )
+        return Response(RiskSerializer(self.get_queryset().get(pk=risk.pk)).data)
+
+    @extend_schema(request=AcceptSerializer, responses=RiskSerializer)
+    @action(
+        detail=True, methods=["post"], filter_backends=[], url_path="request-acceptance"
+    )
+    def request_acceptance(self, request, pk=None):
+        """Ask the governance committee to accept a residual risk above the appetite."""
+        risk = self.get_object()
+        body = AcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        risk_acceptance_request(
+            risk=risk,
+            actor=request.user,
+            rationale=body.validated_data["rationale"],
+            revisit_on=body.validated_data.get("revisit_on"),
+        )
+        return Response(RiskSerializer(self.get_queryset().get(pk=risk.pk)).data)
+
+    @extend_schema(request=RejectAcceptanceSerializer, responses=RiskSerializer)
+    @action(
+        detail=True, methods=["post"], filter_backends=[], url_path="reject-acceptance"
+    )
+    def reject_acceptance(self, request, pk=None):
+        """The committee rejects a pending acceptance request, with a comment."""
+        risk = self.get_object()
+        body = RejectAcceptanceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        risk_acceptance_reject(
+            risk=risk, actor=request.user, comment=body.validated_data["comment"]
         )
         return Response(RiskSerializer(self.get_queryset().get(pk=risk.pk)).data)
 
