@@ -61,6 +61,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "*.*",
         "!risk.accept_above_appetite_risk",
         "!controls.approve_soaversion",
+        "!governance.approve_scopeversion",
+        "!governance.approve_ai_policy",
         "!aims.receive_escalated_notification",
         # A withheld concern reporter's name is for the AIMS managers alone (A.3.3).
         "!incidents.identify_reporter_concern",
@@ -81,6 +83,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "controls.download_restricted_evidence",
         # Impact assessments are approved by the committee (four eyes, never the author).
         "impact.approve_impactassessment",
+        # Top management approves the scope and the AI policy (4.3, 5.2) and other
+        # documents as the second pair of eyes.
+        "governance.approve_*",
         # Overdue items reach the committee at the last step of the escalation ladder.
         "aims.receive_escalated_notification",
         "aims.add_tag",
@@ -112,6 +117,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "incidents.triage_incident",
         "incidents.identify_reporter_concern",
         "registry.approve_lifecyclerecord",
+        # Managers approve ordinary documents (never their own); the scope and the AI
+        # policy are top management's.
+        "governance.approve_document",
     ),
     RISK_OWNER: (
         "registry.view_*",
@@ -126,6 +134,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "controls.own_soaentry",
         "controls.own_evidence",
         "controls.add_evidence",
+        # Everyone reads the policies and the objectives that concern their systems.
+        "governance.view_document",
+        "governance.view_documentversion",
+        "governance.view_objective",
+        "governance.view_indicator",
+        "governance.view_measurement",
     ),
     AI_SYSTEM_OWNER: (
         "registry.add_aisystem",
@@ -159,6 +173,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "impact.add_impact",
         "impact.add_classification",
         "impact.add_fria",
+        # Everyone reads the policies and the objectives that concern their systems.
+        "governance.view_document",
+        "governance.view_documentversion",
+        "governance.view_objective",
+        "governance.view_indicator",
+        "governance.view_measurement",
     ),
     AUDITOR: (
         "*.view_*",

@@ -69,6 +69,7 @@ class AISystemFilterSet(SearchFilterSet):
     review_overdue = StrictBooleanFilter(
         method="filter_review_overdue", label="Review overdue"
     )
+    in_scope = StrictBooleanFilter(method="filter_in_scope", label="In the AIMS scope")
 
     class Meta:
         model = AISystem
@@ -84,6 +85,10 @@ class AISystemFilterSet(SearchFilterSet):
         from .selectors import personal_data_undeclared_ids
 
         return _split(queryset, personal_data_undeclared_ids(), value)
+    def filter_in_scope(self, queryset, name, value: str):
+        from .scope import systems_in_scope
+
+        return _split(queryset, systems_in_scope().values("pk"), value)
 
     def filter_review_overdue(self, queryset, name, value: str):
         overdue = AISystem.objects.review_overdue(timezone.localdate()).values("pk")

@@ -21,6 +21,7 @@ class AISystemTable(OwnerOrderingMixin, tables.Table):
     eu_risk_tier = tables.Column(verbose_name="EU AI Act tier")
     next_review_date = tables.DateColumn(verbose_name="Next review", format="Y-m-d")
     tags = tables.ManyToManyColumn(orderable=False)
+    in_scope = tables.Column(verbose_name="AIMS scope", orderable=False)
 
     class Meta:
         model = AISystem
@@ -34,6 +35,7 @@ class AISystemTable(OwnerOrderingMixin, tables.Table):
             "criticality",
             "next_review_date",
             "tags",
+            "in_scope",
         )
         order_by = ("reference",)
         attrs = {"class": "table table-sm table-hover align-middle"}
@@ -42,6 +44,15 @@ class AISystemTable(OwnerOrderingMixin, tables.Table):
     def render_eu_risk_tier(self, value, record):
         css = TIER_BADGES.get(record.eu_risk_tier, "text-bg-secondary")
         return format_html('<span class="badge {}">{}</span>', css, value)
+
+    def render_in_scope(self, value):
+        if value:
+            return format_html(
+                '<span class="badge text-bg-light border">{}</span>', "In scope"
+            )
+        return format_html(
+            '<span class="badge text-bg-warning">{}</span>', "Out of scope"
+        )
 
     def render_next_review_date(self, value, record):
         if value is None:

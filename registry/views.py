@@ -18,6 +18,11 @@ from .tables import AISystemTable
 
 class AISystemListView(generic.ObjectListView):
     queryset = AISystem.objects.select_related("owner").prefetch_related("tags")
+
+    def get_queryset(self):
+        # The scope column marks the systems the approved AIMS scope leaves out (4.3).
+        return super().get_queryset().with_scope()
+
     filterset_class = AISystemFilterSet
     table_class = AISystemTable
     exporter = ai_system_exporter

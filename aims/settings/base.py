@@ -458,6 +458,12 @@ SPECTACULAR_SETTINGS = {
         "ConcernStatusEnum": "incidents.choices.ConcernStatus",
         "EUOperatorRoleEnum": "registry.choices.EUOperatorRole",
         "EURiskTierEnum": "registry.choices.EURiskTier",
+        "IssueKindEnum": "governance.choices.IssueKind",
+        "RecordStatusEnum": "governance.choices.RecordStatus",
+        "ScopeStatusEnum": "governance.choices.ScopeStatus",
+        "DocumentVersionStatusEnum": "governance.choices.VersionStatus",
+        "ObjectiveStatusEnum": "governance.choices.ObjectiveStatus",
+        "PlannedChangeStatusEnum": "governance.choices.ChangeStatus",
     },
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,0 +1,41 @@
+from .context import (
+    ContextIssue,
+    InterestedParty,
+    OrganisationContext,
+    PartyRequirement,
+)
+from .documents import Acknowledgement, Document, DocumentVersion, Publication
+from .objectives import Indicator, Measurement, Objective, PlannedChange
+from .people import (
+    AimsRole,
+    Commitment,
+    CommunicationItem,
+    CommunicationRecord,
+    CompetenceRequirement,
+    RoleAssignment,
+    TrainingRecord,
+)
+from .scope import ScopeVersion
+
+__all__ = [
+    "AimsRole",
+    "Commitment",
+    "CommunicationItem",
+    "CommunicationRecord",
+    "CompetenceRequirement",
+    "RoleAssignment",
+    "TrainingRecord",
+    "Acknowledgement",
+    "ContextIssue",
+    "Document",
+    "DocumentVersion",
+    "Indicator",
+    "InterestedParty",
+    "Measurement",
+    "Objective",
+    "OrganisationContext",
+    "PartyRequirement",
+    "PlannedChange",
+    "Publication",
+    "ScopeVersion",
+]
