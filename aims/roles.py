@@ -42,6 +42,9 @@ NEVER_GRANTED = (
     "aims.delete_selfassessment",
     "aims.change_gapreport",
     "aims.delete_gapreport",
+    # Verifications of effectiveness are evidence: a new one is recorded instead.
+    "audit.change_effectivenessverification",
+    "audit.delete_effectivenessverification",
 )
 
 ADMINISTRATOR = "Administrator"
@@ -80,6 +83,16 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "aims.add_gapreport",
         # Evidence packs for auditors (they also need to see the pack's target).
         "audit.add_evidencepack",
+        # The audit programme is approved, and management reviews held and signed
+        # off, by top management (ISO/IEC 42001 9.2.2, 9.3).
+        "audit.approve_auditprogramme",
+        "audit.add_managementreview",
+        "audit.change_managementreview",
+        "audit.sign_managementreview",
+        "audit.change_managementreviewinput",
+        "audit.add_managementreviewdecision",
+        "audit.change_managementreviewdecision",
+        "audit.own_correctiveaction",
     ),
     AIMS_MANAGER: (
         "*.view_*",
@@ -92,6 +105,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # decisions, not the manager's.
         "!risk.accept_above_appetite_risk",
         "!controls.approve_soaversion",
+        # The manager plans and runs audits; the committee approves the programme
+        # and the chair signs the review off.
+        "audit.conduct_audit",
+        "!audit.approve_auditprogramme",
+        "!audit.sign_managementreview",
     ),
     RISK_OWNER: (
         "registry.view_*",
@@ -106,6 +124,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "controls.own_soaentry",
         "controls.own_evidence",
         "controls.add_evidence",
+        # Findings and nonconformities in their area, and their corrective actions.
+        "audit.own_finding",
+        "audit.own_nonconformity",
+        "audit.own_correctiveaction",
     ),
     AI_SYSTEM_OWNER: (
         "registry.add_aisystem",
@@ -121,11 +143,16 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "controls.own_soaentry",
         "controls.own_evidence",
         "controls.add_evidence",
+        "audit.own_finding",
+        "audit.own_nonconformity",
+        "audit.own_correctiveaction",
     ),
+    # Auditors run the audits they are assigned to (object permissions on the audit).
     AUDITOR: (
         "*.view_*",
         "controls.download_restricted_evidence",
         "audit.add_evidencepack",
+        "audit.conduct_audit",
     ),
     # Packs print the change log, which viewers do not read.
     VIEWER: (
@@ -142,7 +169,7 @@ ROLE_DESCRIPTIONS = {
     AIMS_MANAGER: "Runs the management system day to day; edits all governance records.",
     RISK_OWNER: "Owns and treats AI risks.",
     AI_SYSTEM_OWNER: "Registers AI systems and edits the systems they own.",
-    AUDITOR: "Reads every record and the change log, requests evidence packs; changes no record.",
+    AUDITOR: "Reads every record and the change log, requests evidence packs; runs the audits assigned to them.",
     VIEWER: "Reads governance records; changes nothing.",
 }
 

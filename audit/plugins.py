@@ -1,24 +1,86 @@
 """How the audit app plugs into the portal's registries (called from ``AuditConfig.ready``)."""
 
-from aims import navigation, record_tabs
+from aims import autocomplete, navigation, record_tabs
 from aims.events import register_events
 
+from .models import (
+    Audit,
+    AuditProgramme,
+    CorrectiveAction,
+    Finding,
+    ManagementReview,
+    Nonconformity,
+)
 from .packs.actions import evidence_pack_actions
 from .packs.kinds import register_builtin_kinds
 from .packs.registry import may_view_any_pack
+from .review_inputs import register_inputs
+
+EVENTS = {
+    "pack.requested": "Evidence pack requested",
+    "pack.ready": "Evidence pack ready",
+    "pack.failed": "Evidence pack failed",
+    "pack.retried": "Evidence pack retried",
+    "auditprogramme.approved": "Audit programme approved",
+    "audit.objectivity_justified": "Auditor objectivity justified",
+    "audit.started": "Audit started",
+    "audit.replanned": "Audit back to planned",
+    "audit.reported": "Audit reported",
+    "audit.closed": "Audit closed",
+    "finding.nonconformity_opened": "Nonconformity opened from a finding",
+    "finding.closed": "Finding closed",
+    "nonconformity.closed": "Nonconformity closed",
+    "correctiveaction.effective": "Corrective action verified effective",
+    "correctiveaction.not_effective": "Corrective action not effective",
+    "managementreview.signed": "Management review signed off",
+}
+
+
+def _register_lookups() -> None:
+    from aims.permissions import users_with
+
+    autocomplete.register(
+        autocomplete.Lookup(
+            key="audit.auditor",
+            queryset=lambda user: users_with(Audit, "conduct"),
+            search_fields=autocomplete.USER_SEARCH_FIELDS,
+            label=autocomplete.user_label,
+            ordering=("first_name", "last_name", "username"),
+        )
+    )
+    autocomplete.register(
+        autocomplete.Lookup(
+            key="audit.review_chair",
+            queryset=lambda user: users_with(ManagementReview, "sign"),
+            search_fields=autocomplete.USER_SEARCH_FIELDS,
+            label=autocomplete.user_label,
+            ordering=("first_name", "last_name", "username"),
+        )
+    )
+    for model in (Finding, Nonconformity, CorrectiveAction):
+        autocomplete.register(autocomplete.owner_lookup(model))
+    for key, model in (
+        ("audit.audit", Audit),
+        ("audit.nonconformity", Nonconformity),
+        ("audit.finding", Finding),
+    ):
+        autocomplete.register(
+            autocomplete.Lookup(
+                key=key,
+                queryset=autocomplete.visible(model),
+                search_fields=("reference", "title"),
+                ordering=("-reference",),
+            )
+        )
 
 
 def register() -> None:
     register_builtin_kinds()
-    register_events(
-        {
-            "pack.requested": "Evidence pack requested",
-            "pack.ready": "Evidence pack ready",
-            "pack.failed": "Evidence pack failed",
-            "pack.retried": "Evidence pack retried",
-        }
-    )
+    register_events(EVENTS)
+    register_inputs()
+    _register_lookups()
     record_tabs.register_actions(None, evidence_pack_actions)
+    can_view = navigation.can_view
     navigation.register(
         navigation.NavSection(
             key="audit",
@@ -27,10 +89,52 @@ def register() -> None:
             path_prefix="/audits/",
             links=(
                 navigation.NavLink(
+                    "Audit programme",
+                    "audit:auditprogramme_list",
+                    visible=can_view(AuditProgramme),
+                    group="Internal audit (9.2)",
+                ),
+                navigation.NavLink(
+                    "Audits", "audit:audit_list", visible=can_view(Audit)
+                ),
+                navigation.NavLink(
+                    "Findings", "audit:finding_list", visible=_sees_any(Finding)
+                ),
+                navigation.NavLink(
+                    "Nonconformities",
+                    "audit:nonconformity_list",
+                    visible=_sees_any(Nonconformity),
+                    group="Improvement (10.2)",
+                ),
+                navigation.NavLink(
+                    "Corrective actions",
+                    "audit:correctiveaction_list",
+                    visible=_sees_any(CorrectiveAction),
+                ),
+                navigation.NavLink(
+                    "Management reviews",
+                    "audit:managementreview_list",
+                    visible=can_view(ManagementReview),
+                    group="Management review (9.3)",
+                ),
+                navigation.NavLink(
                     "Evidence packs",
                     "audit:evidencepack_list",
                     visible=may_view_any_pack,
+                    group="Packs",
                 ),
             ),
         )
     )
+
+
+def _sees_any(model):
+    """People who may own such records see the list (of what they may see) too; a
+    role check, so the menu costs no query per page."""
+
+    def visible(user) -> bool:
+        from aims.permissions import can
+
+        return can(user, "view", model) or can(user, "own", model)
+
+    return visible

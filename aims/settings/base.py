@@ -321,6 +321,13 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "controls.choices.EvidenceKind",
         "NotificationKindEnum": "aims.models.notifications.Notification.Kind",
         "ImplementationStatusEnum": "controls.choices.ImplementationStatus",
+        "AuditProgrammeStatusEnum": "audit.choices.ProgrammeStatus",
+        "AuditStatusEnum": "audit.choices.AuditStatus",
+        "FindingStatusEnum": "audit.choices.FindingStatus",
+        "NonconformityStatusEnum": "audit.choices.NonconformityStatus",
+        "CorrectiveActionStatusEnum": "audit.choices.CorrectiveActionStatus",
+        "ManagementReviewStatusEnum": "audit.choices.ReviewStatus",
+        "DecisionStatusEnum": "audit.choices.DecisionStatus",
     },
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,3 +1,45 @@
+from .findings import (
+    CorrectiveAction,
+    EffectivenessVerification,
+    Finding,
+    Nonconformity,
+)
 from .packs import EvidencePack
+from .permissions import (
+    AuditGroupObjectPermission,
+    AuditUserObjectPermission,
+    CorrectiveActionGroupObjectPermission,
+    CorrectiveActionUserObjectPermission,
+    FindingGroupObjectPermission,
+    FindingUserObjectPermission,
+    NonconformityGroupObjectPermission,
+    NonconformityUserObjectPermission,
+)
+from .programme import Audit, AuditProgramme, ChecklistLine
+from .reviews import (
+    ManagementReview,
+    ManagementReviewDecision,
+    ManagementReviewInput,
+)
 
-__all__ = ["EvidencePack"]
+__all__ = [
+    "Audit",
+    "AuditGroupObjectPermission",
+    "AuditProgramme",
+    "AuditUserObjectPermission",
+    "ChecklistLine",
+    "CorrectiveAction",
+    "CorrectiveActionGroupObjectPermission",
+    "CorrectiveActionUserObjectPermission",
+    "EffectivenessVerification",
+    "EvidencePack",
+    "Finding",
+    "FindingGroupObjectPermission",
+    "FindingUserObjectPermission",
+    "ManagementReview",
+    "ManagementReviewDecision",
+    "ManagementReviewInput",
+    "Nonconformity",
+    "NonconformityGroupObjectPermission",
+    "NonconformityUserObjectPermission",
+]
