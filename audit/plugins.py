@@ -14,6 +14,8 @@ from .models import (
 from .packs.actions import evidence_pack_actions
 from .packs.kinds import register_builtin_kinds
 from .packs.registry import may_view_any_pack
+from .packs.registry import register as register_pack_kind
+from .reminders import register_sources as register_reminders
 from .review_inputs import register_inputs
 
 EVENTS = {
@@ -34,6 +36,14 @@ EVENTS = {
     "correctiveaction.not_effective": "Corrective action not effective",
     "managementreview.signed": "Management review signed off",
 }
+
+
+def _register_pack_kinds() -> None:
+    from .packs.kinds.audit_report import AuditReportPackKind
+    from .packs.kinds.management_review import ManagementReviewPackKind
+
+    register_pack_kind(AuditReportPackKind())
+    register_pack_kind(ManagementReviewPackKind())
 
 
 def _register_lookups() -> None:
@@ -76,8 +86,10 @@ def _register_lookups() -> None:
 
 def register() -> None:
     register_builtin_kinds()
+    _register_pack_kinds()
     register_events(EVENTS)
     register_inputs()
+    register_reminders()
     _register_lookups()
     record_tabs.register_actions(None, evidence_pack_actions)
     can_view = navigation.can_view
