@@ -62,6 +62,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "!risk.accept_above_appetite_risk",
         "!controls.approve_soaversion",
         "!aims.receive_escalated_notification",
+        # Approving the audit programme and signing reviews are top management's.
+        "!audit.approve_auditprogramme",
+        "!audit.sign_managementreview",
         "auth.*",
         "authtoken.*",
         "django_celery_beat.*",

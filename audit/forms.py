@@ -77,8 +77,12 @@ def _requirement_choices(kind: str) -> list[tuple[str, str]]:
         ]
     annex = data["iso42001_annex_a"]
     choices = []
+    groups = annex.get("sub_objectives", [])
     for domain in annex["domains"]:
         choices.append((domain["id"], f"{domain['id']} {domain['title']} (all)"))
+        subs = [g for g in groups if g.get("parent") == domain["id"]]
+        for sub in subs if len(subs) > 1 else []:
+            choices.append((sub["id"], f"  {sub['id']} {sub['title']} (all)"))
         choices += [
             (c["id"], f"  {c['id']} {c['title']}")
             for c in annex["controls"]

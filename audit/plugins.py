@@ -1,8 +1,9 @@
 """How the audit app plugs into the portal's registries (called from ``AuditConfig.ready``)."""
 
-from aims import autocomplete, navigation, record_tabs
+from aims import autocomplete, dashboard, navigation, record_tabs
 from aims.events import register_events
 
+from .cards import audit_card
 from .models import (
     Audit,
     AuditProgramme,
@@ -15,6 +16,7 @@ from .packs.actions import evidence_pack_actions
 from .packs.kinds import register_builtin_kinds
 from .packs.registry import may_view_any_pack
 from .packs.registry import register as register_pack_kind
+from .readiness import register_sources as register_readiness
 from .reminders import register_sources as register_reminders
 from .review_inputs import register_inputs
 
@@ -90,6 +92,15 @@ def register() -> None:
     register_events(EVENTS)
     register_inputs()
     register_reminders()
+    register_readiness()
+    dashboard.register(
+        dashboard.DashboardCard(
+            key="audit.overview",
+            order=45,
+            template="audit/cards/audit.html",
+            context=audit_card,
+        )
+    )
     _register_lookups()
     record_tabs.register_actions(None, evidence_pack_actions)
     can_view = navigation.can_view

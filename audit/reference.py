@@ -61,6 +61,12 @@ def _titles() -> dict[str, str]:
     titles = {c["id"]: c["title"] for c in data["iso42001_clauses"]}
     titles.update({c["id"]: c["title"] for c in data["iso42001_annex_a"]["controls"]})
     titles.update({d["id"]: d["title"] for d in data["iso42001_annex_a"]["domains"]})
+    titles.update(
+        {
+            s["id"]: s["title"]
+            for s in data["iso42001_annex_a"].get("sub_objectives", [])
+        }
+    )
     return titles
 
 
