@@ -37,6 +37,8 @@ NEVER_GRANTED = (
     "aims.delete_notification",
     "audit.change_evidencepack",
     "audit.delete_evidencepack",
+    "audit.change_auditorbundle",
+    "audit.delete_auditorbundle",
     # Self-assessments and gap reports are kept as made: a new one supersedes.
     "aims.change_selfassessment",
     "aims.delete_selfassessment",
@@ -156,6 +158,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "controls.download_restricted_evidence",
         "audit.add_evidencepack",
         "audit.conduct_audit",
+        "audit.add_auditorbundle",
     ),
     # Packs print the change log, which viewers do not read.
     VIEWER: (
@@ -163,6 +166,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "!aims.view_objectchange",
         "!aims.view_user",
         "!audit.view_evidencepack",
+        "!audit.view_auditorbundle",
     ),
 }
 

@@ -29,6 +29,7 @@ from .choices import (
 )
 from .models import (
     Audit,
+    AuditorBundle,
     AuditProgramme,
     ChecklistLine,
     CorrectiveAction,
@@ -256,3 +257,19 @@ class ManagementReviewDecisionFilterSet(SearchFilterSet):
     class Meta:
         model = ManagementReviewDecision
         fields = ["review", "kind", "status", "owner"]
+class AuditorBundleFilterSet(SearchFilterSet):
+    search_fields = ("reference", "purpose")
+    status = django_filters.MultipleChoiceFilter(choices=PackStatus.choices)
+    mine = StrictBooleanFilter(method="filter_mine", label="Requested by me")
+
+    class Meta:
+        model = AuditorBundle
+        fields = ["status", "mine"]
+
+    def filter_mine(self, queryset, name, value: str):
+        user = getattr(self.request, "user", None)
+        if user is None:
+            return queryset
+        if value == "true":
+            return queryset.filter(requested_by=user)
+        return queryset.exclude(requested_by=user)

@@ -19,12 +19,17 @@ from .packs.registry import register as register_pack_kind
 from .readiness import register_sources as register_readiness
 from .reminders import register_sources as register_reminders
 from .review_inputs import register_inputs
+from .views.bundles import may_view_bundles
 
 EVENTS = {
     "pack.requested": "Evidence pack requested",
     "pack.ready": "Evidence pack ready",
     "pack.failed": "Evidence pack failed",
     "pack.retried": "Evidence pack retried",
+    "bundle.requested": "Auditor bundle requested",
+    "bundle.ready": "Auditor bundle ready",
+    "bundle.failed": "Auditor bundle failed",
+    "bundle.retried": "Auditor bundle retried",
     "auditprogramme.approved": "Audit programme approved",
     "audit.objectivity_justified": "Auditor objectivity justified",
     "audit.started": "Audit started",
@@ -38,6 +43,12 @@ EVENTS = {
     "correctiveaction.not_effective": "Corrective action not effective",
     "managementreview.signed": "Management review signed off",
 }
+
+
+def _ready_packs(user):
+    from .models import EvidencePack
+
+    return EvidencePack.objects.visible_to(user).filter(status="ready")
 
 
 def _register_pack_kinds() -> None:
@@ -67,6 +78,17 @@ def _register_lookups() -> None:
             search_fields=autocomplete.USER_SEARCH_FIELDS,
             label=autocomplete.user_label,
             ordering=("first_name", "last_name", "username"),
+        )
+    )
+    autocomplete.register(
+        autocomplete.Lookup(
+            key="audit.readypack",
+            queryset=_ready_packs,
+            search_fields=("reference", "target_repr", "kind"),
+            label=lambda pack: (
+                f"{pack.reference} {pack.kind_title} · {pack.target_repr}"
+            ),
+            ordering=("-requested_at",),
         )
     )
     for model in (Finding, Nonconformity, CorrectiveAction):
@@ -144,7 +166,12 @@ def register() -> None:
                     "Evidence packs",
                     "audit:evidencepack_list",
                     visible=may_view_any_pack,
-                    group="Packs",
+                    group="Packs and bundles",
+                ),
+                navigation.NavLink(
+                    "Auditor bundles",
+                    "audit:auditorbundle_list",
+                    visible=may_view_bundles,
                 ),
             ),
         )

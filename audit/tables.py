@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from .models import (
     Audit,
+    AuditorBundle,
     AuditProgramme,
     CorrectiveAction,
     EvidencePack,
@@ -251,3 +252,38 @@ class ManagementReviewTable(tables.Table):
         order_by = ("-review_date",)
         attrs = _ATTRS
         empty_text = "No management reviews yet."
+class AuditorBundleTable(tables.Table):
+    reference = tables.Column(linkify=True)
+    purpose = tables.Column()
+    requested_by = tables.Column(order_by=("requested_by__username",))
+    requested_at = tables.DateTimeColumn(
+        format="Y-m-d H:i", verbose_name="Requested (UTC)"
+    )
+    status = tables.Column()
+    file_count = tables.Column(verbose_name="Files")
+    download = tables.Column(empty_values=(), orderable=False, verbose_name="")
+
+    class Meta:
+        model = AuditorBundle
+        fields = (
+            "reference",
+            "purpose",
+            "requested_by",
+            "requested_at",
+            "status",
+            "file_count",
+        )
+        order_by = ("-requested_at",)
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "No auditor bundles match."
+
+    def render_status(self, value, record):
+        return status_badge(record)
+
+    def render_download(self, record):
+        if record.status != "ready":
+            return ""
+        return format_html(
+            '<a class="btn btn-outline-primary btn-sm" href="{}">Download ZIP</a>',
+            record.download_url,
+        )

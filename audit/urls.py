@@ -10,7 +10,7 @@ from .models import (
     ManagementReview,
     Nonconformity,
 )
-from .views import audits, findings, packs, reviews
+from .views import audits, bundles, findings, packs, reviews
 
 app_name = "audit"
 
@@ -119,6 +119,29 @@ urlpatterns = [
         "reviews/decisions/<int:pk>/edit/",
         reviews.ManagementReviewDecisionEditView.as_view(),
         name="managementreviewdecision_edit",
+    ),
+    path(
+        "bundles/", bundles.AuditorBundleListView.as_view(), name="auditorbundle_list"
+    ),
+    path(
+        "bundles/add/",
+        bundles.AuditorBundleRequestView.as_view(),
+        name="auditorbundle_add",
+    ),
+    path(
+        "bundles/<int:pk>/",
+        bundles.AuditorBundleDetailView.as_view(),
+        name="auditorbundle_detail",
+    ),
+    path(
+        "bundles/<int:pk>/download/",
+        bundles.AuditorBundleDownloadView.as_view(),
+        name="auditorbundle_download",
+    ),
+    path(
+        "bundles/<int:pk>/retry/",
+        bundles.AuditorBundleRetryView.as_view(),
+        name="auditorbundle_retry",
     ),
 ]
 

@@ -1,6 +1,7 @@
 from aims.api.routes import Route
 
 from .audits import AuditProgrammeViewSet, AuditViewSet, ChecklistLineViewSet
+from .bundles import AuditorBundleViewSet
 from .findings import (
     CorrectiveActionViewSet,
     EffectivenessVerificationViewSet,
@@ -26,4 +27,5 @@ routes = [
     Route("management-reviews", ManagementReviewViewSet),
     Route("management-review-inputs", ManagementReviewInputViewSet),
     Route("management-review-decisions", ManagementReviewDecisionViewSet),
+    Route("auditor-bundles", AuditorBundleViewSet),
 ]

@@ -1,3 +1,4 @@
+from .bundles import AuditorBundle
 from .findings import (
     CorrectiveAction,
     EffectivenessVerification,
@@ -25,6 +26,7 @@ from .reviews import (
 __all__ = [
     "Audit",
     "AuditGroupObjectPermission",
+    "AuditorBundle",
     "AuditProgramme",
     "AuditUserObjectPermission",
     "ChecklistLine",

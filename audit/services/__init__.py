@@ -12,6 +12,13 @@ from .audits import (
     programme_new_version,
     programme_save,
 )
+from .bundles import (
+    BundleRefused,
+    auditor_bundle_build,
+    auditor_bundle_request,
+    auditor_bundle_retry,
+    may_request_bundles,
+)
 from .findings import (
     corrective_action_save,
     effectiveness_verify,
@@ -39,6 +46,11 @@ from .reviews import (
 __all__ = [
     "AUDIT_TRANSITIONS",
     "Frozen",
+    "BundleRefused",
+    "auditor_bundle_build",
+    "auditor_bundle_request",
+    "auditor_bundle_retry",
+    "may_request_bundles",
     "PackNotRetryable",
     "audit_save",
     "audit_transition",

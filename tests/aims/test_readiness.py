@@ -388,5 +388,5 @@ def test_readiness_page_and_home_use_a_constant_number_of_queries(
     with django_assert_max_num_queries(40):
         assert client.get(reverse("readiness")).status_code == 200
     cache.clear()
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(70):
         assert client.get(reverse("home")).status_code == 200

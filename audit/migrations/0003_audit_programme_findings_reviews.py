@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0001_initial'),
+        ('audit', '0002_auditor_bundles'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('controls', '0003_soa_count_indexes'),
         ('registry', '0002_object_permission_tables'),
