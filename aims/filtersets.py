@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils.text import capfirst
+from django_filters.utils import get_field_parts
 
 from .models import Notification, ObjectChange, User
 from .roles import GOVERNANCE_APPS
@@ -24,6 +26,16 @@ class SearchFilterSet(django_filters.FilterSet):
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(method="search", label="Search")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, declared in self.filters.items():
+            # django-filter labels a filter from its model field; a computed filter
+            # (a ``method`` over no field, e.g. freshness) would read "[invalid name]".
+            if declared._label is None and not get_field_parts(
+                self._meta.model, declared.field_name or ""
+            ):
+                declared.label = capfirst(name.replace("_", " "))
 
     @property
     def form(self):

@@ -13,10 +13,22 @@ class AimsModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
+            # A browser silently drops what is typed or pasted beyond maxlength; the
+            # field's validation says how long the value may be instead.
+            widget.attrs.pop("maxlength", None)
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)
+
+    def get_initial_for_field(self, field, field_name):
+        # A model's initial value is the Python value (True, 3), but a TypedChoiceField's
+        # options are text ("true", "3"): without this the select shows no choice for
+        # a stored decision and saving the untouched form is refused as incomplete.
+        value = super().get_initial_for_field(field, field_name)
+        if isinstance(field, forms.TypedChoiceField):
+            return choice_key_for(field, value)
+        return value
 
     def full_clean(self):
         super().full_clean()
@@ -59,6 +71,47 @@ class AimsModelForm(forms.ModelForm):
         data = self.data.copy()
         data["_version"] = str(version)
         self.data = data
+
+
+def choice_key_for(field: forms.TypedChoiceField, value):
+    """The option value whose coerced form is ``value`` (``value`` itself if none is)."""
+    if value is None or isinstance(value, str):
+        return value
+    for key, _label in field.choices:
+        if key in ("", None) or isinstance(_label, list | tuple):
+            continue
+        try:
+            if field.coerce(key) == value:
+                return key
+        except (TypeError, ValueError):
+            continue
+    return value
+
+
+class BooleanChoiceField(forms.TypedChoiceField):
+    """A yes/no decision that may still be open, as a select ("—", yes, no).
+
+    Prefer it to a checkbox where "not decided yet" differs from "no" (an SoA row's
+    applicability). The options are "true"/"false"; the stored bool selects the right
+    one in any form, bound or not.
+    """
+
+    def __init__(self, *, labels=("No", "Yes"), undecided="—", **kwargs):
+        no, yes = labels
+        kwargs.setdefault("widget", forms.Select(attrs={"class": "form-select"}))
+        super().__init__(
+            choices=[("", undecided), ("true", yes), ("false", no)],
+            coerce=lambda value: value == "true",
+            empty_value=None,
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        if value is True:
+            return "true"
+        if value is False:
+            return "false"
+        return value
 
 
 class DateInput(forms.DateInput):

@@ -1,6 +1,6 @@
 from django import forms
 
-from aims.forms import AimsModelForm, DateInput
+from aims.forms import AimsModelForm, BooleanChoiceField, DateInput
 from aims.permissions import users_with, visible_to
 from registry.models import AISystem
 from risk.models import Risk
@@ -38,11 +38,8 @@ class ControlForm(AimsModelForm):
 
 
 class SoAEntryForm(AimsModelForm):
-    applicable = forms.TypedChoiceField(
-        choices=[("", "—"), ("true", "Applicable"), ("false", "Excluded")],
-        coerce=lambda value: value == "true",
-        empty_value=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
+    applicable = BooleanChoiceField(
+        labels=("Excluded", "Applicable"),
         help_text="Decide whether the control is part of your AIMS.",
     )
 
@@ -81,10 +78,6 @@ class SoAEntryForm(AimsModelForm):
         super().__init__(*args, **kwargs)
         self.fields["justification"].required = True
         self.fields["owner"].queryset = users_with(SoAEntry, "own").order_by("username")
-        if self.instance.pk and self.instance.applicable is not None:
-            self.initial.setdefault(
-                "applicable", "true" if self.instance.applicable else "false"
-            )
 
 
 class EvidenceForm(AimsModelForm):

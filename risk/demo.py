@@ -7,7 +7,13 @@ from django.utils import timezone
 from registry.models import AISystem
 
 from .models import AIObjective, Risk, RiskSource, TreatmentAction
-from .services import risk_accept, risk_save, risk_transition, treatment_action_save
+from .services import (
+    risk_accept,
+    risk_acceptance_request,
+    risk_save,
+    risk_transition,
+    treatment_action_save,
+)
 
 DEMO_RISKS = [
     {
@@ -72,6 +78,23 @@ DEMO_RISKS = [
         "actions": [],
         "until": "identified",
     },
+    {
+        "system": "CV screening assistant",
+        "title": "Applicants cannot get an explanation of their ranking",
+        "source": "C.3.5",
+        "objectives": ["C.2.11"],
+        "parties": ["individuals"],
+        "consequence": "Applicants contest decisions they cannot understand; trust and "
+        "compliance suffer.",
+        "inherent": (4, 4),
+        "treatment": "mitigate",
+        "rationale": "Recruiters explain the shortlist criteria on request.",
+        "residual": (3, 4),
+        "controls": ["A.8.2"],
+        "actions": [],
+        # Above the appetite: the owner asks the committee to accept it (grace decides).
+        "until": "acceptance_requested",
+    },
 ]
 
 
@@ -116,7 +139,7 @@ def load_demo(users: dict) -> int:
                 ),
                 actor=owner,
             )
-        if spec["until"] in ("treated", "accepted"):
+        if spec["until"] in ("treated", "accepted", "acceptance_requested"):
             risk_transition(risk=risk, to_status="treatment_planned", actor=owner)
             risk.residual_likelihood, risk.residual_impact = spec["residual"]
             risk_save(risk=risk, actor=owner)
@@ -126,6 +149,13 @@ def load_demo(users: dict) -> int:
                 risk=risk,
                 actor=owner,
                 rationale="Residual risk is low and monitored monthly.",
+            )
+        if spec["until"] == "acceptance_requested":
+            risk_acceptance_request(
+                risk=risk,
+                actor=owner,
+                rationale="Explanations on request cover most cases; a full "
+                "explanation feature is planned for next year.",
             )
         created += 1
     return created

@@ -49,6 +49,15 @@ class RiskFilterSet(SearchFilterSet):
     review_overdue = StrictBooleanFilter(
         method="filter_review_overdue", label="Review overdue"
     )
+    acceptance = django_filters.ChoiceFilter(
+        choices=[
+            ("requested", "Requested, waiting for the committee"),
+            ("rejected", "Rejected by the committee"),
+            ("expired", "Accepted, expired"),
+        ],
+        method="filter_acceptance",
+        label="Acceptance",
+    )
 
     class Meta:
         model = Risk
@@ -56,6 +65,15 @@ class RiskFilterSet(SearchFilterSet):
 
     def filter_organisation_wide(self, queryset, name, value: str):
         return queryset.filter(ai_system__isnull=(value == "true"))
+
+    def filter_acceptance(self, queryset, name, value: str):
+        if value == "requested":
+            return queryset.filter(acceptance_requested_at__isnull=False)
+        if value == "rejected":
+            return queryset.filter(acceptance_rejected_at__isnull=False)
+        return queryset.filter(
+            status=RiskStatus.ACCEPTED, acceptance_revisit_on__lte=timezone.localdate()
+        )
 
     def filter_review_overdue(self, queryset, name, value: str):
         overdue = Risk.objects.review_overdue(timezone.localdate()).values("pk")

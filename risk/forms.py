@@ -120,8 +120,17 @@ class RiskForm(AimsModelForm):
 
 class RiskAcceptForm(forms.Form):
     rationale = forms.CharField(
+        label="Rationale",
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
-        help_text="Why the residual risk is acceptable; kept in the change log.",
+        help_text="Why the residual risk is acceptable (or, when rejecting a request, "
+        "why not); kept in the change log.",
+    )
+    revisit_on = forms.DateField(
+        label="Revisit by",
+        required=False,
+        widget=DateInput(attrs={"class": "form-control"}),
+        help_text="The acceptance expires on this day and the risk comes back for "
+        "review. Empty: one review period from today.",
     )
 
 

@@ -10,12 +10,31 @@ from .reminders import register_sources
 from .templatetags.risk_tags import risk_panel_context
 
 
+def acceptance_requests_card(request) -> dict | None:
+    """The committee's queue of acceptance requests (nothing shown when it is empty)."""
+    from aims.permissions import can
+
+    if not can(request.user, "accept_above_appetite", Risk):
+        return None
+    pending = Risk.objects.filter(acceptance_requested_at__isnull=False)
+    rows = list(
+        pending.select_related("acceptance_requested_by").order_by(
+            "acceptance_requested_at"
+        )[:5]
+    )
+    if not rows:
+        return None
+    return {"acceptance_requests": rows, "acceptance_count": pending.count()}
+
+
 def register() -> None:
     register_sources()
     register_readiness()
     register_events(
         {
             "risk.accepted": "Risk accepted",
+            "risk.acceptance_requested": "Risk acceptance requested",
+            "risk.acceptance_rejected": "Risk acceptance rejected",
             "risk.acceptance_withdrawn": "Risk acceptance withdrawn",
             "risk.reviewed": "Risk reviewed",
             "risk.status_changed": "Risk status changed",
@@ -46,6 +65,14 @@ def register() -> None:
             template="risk/_risk_panel.html",
             context=lambda request: risk_panel_context(request.user),
             width="col-12",
+        )
+    )
+    dashboard.register(
+        dashboard.DashboardCard(
+            key="risk.acceptance_requests",
+            order=5,
+            template="risk/cards/acceptance_requests.html",
+            context=acceptance_requests_card,
         )
     )
     record_tabs.register_panel(

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.utils import timezone
 
 from aims.context import attributed_to
@@ -24,7 +24,10 @@ __all__ = [
     "TRANSITIONS",
     "criteria_current",
     "criteria_publish",
+    "acceptance_options",
     "risk_accept",
+    "risk_acceptance_reject",
+    "risk_acceptance_request",
     "risk_review",
     "risk_save",
     "risk_transition",
@@ -212,6 +215,7 @@ def _withdraw_acceptance_if_reassessed(stored: Risk, risk: Risk) -> bool:
         return False
     risk.status = RiskStatus.TREATED
     risk.accepted_by, risk.accepted_at, risk.acceptance_rationale = None, None, ""
+    risk.acceptance_revisit_on = None
     return True
 
 
@@ -280,6 +284,9 @@ def risk_transition(*, risk: Risk, to_status: str, actor) -> Risk:
                 None,
                 "",
             )
+            risk.acceptance_revisit_on = None
+        if to_status not in (RiskStatus.TREATED, RiskStatus.TREATMENT_PLANNED):
+            _clear_request(risk)
         object_save(instance=risk, actor=actor)
         record_event(
             risk,
@@ -290,20 +297,163 @@ def risk_transition(*, risk: Risk, to_status: str, actor) -> Risk:
     return risk
 
 
-def risk_accept(*, risk: Risk, actor, rationale: str) -> Risk:
-    """Accept a risk's residual level (ISO/IEC 42001 6.1.3 f: risk owners approve the
-    treatment plan and accept residual risk).
-
-    Above the criteria's risk appetite only the governance committee may accept. The
-    acceptance is recorded as a named event with the actor and rationale.
-    """
-    if not rationale or not rationale.strip():
-        raise ValidationError({"rationale": "Say why the residual risk is acceptable."})
-    ready = risk.status == RiskStatus.TREATED or (
+def _acceptance_ready(risk: Risk) -> bool:
+    return risk.status == RiskStatus.TREATED or (
         risk.status == RiskStatus.TREATMENT_PLANNED
         and risk.treatment == Treatment.ACCEPT
     )
-    if not ready:
+
+
+def _residual_above_appetite(risk: Risk) -> bool:
+    level = risk.residual_level or (
+        risk.inherent_level if risk.treatment == Treatment.ACCEPT else ""
+    )
+    return bool(level) and risk.criteria.above_appetite(level)
+
+
+def acceptance_options(user, risk: Risk) -> dict[str, bool]:
+    """Which acceptance acts ``user`` can complete on ``risk`` (pages offer only these).
+
+    - ``accept``: accept the residual risk now (the owner within the appetite, the
+      committee always);
+    - ``request``: ask the committee to accept a residual risk above the appetite;
+    - ``decide``: the committee answers a pending request (accept or reject).
+    """
+    ready = _acceptance_ready(risk) and risk.inherent_score is not None
+    committee = can(user, "accept_above_appetite", Risk)
+    owner = can(user, "change", risk)
+    above = ready and _residual_above_appetite(risk)
+    return {
+        "accept": ready and (committee or (owner and not above)),
+        "request": ready
+        and above
+        and owner
+        and not committee
+        and not risk.acceptance_pending,
+        "decide": ready and committee and risk.acceptance_pending,
+    }
+
+
+def _default_revisit(risk: Risk):
+    return timezone.localdate() + relativedelta(months=risk.review_frequency)
+
+
+def _check_revisit(revisit_on) -> None:
+    if revisit_on is not None and revisit_on <= timezone.localdate():
+        raise ValidationError(
+            {"revisit_on": "The acceptance must be revisited on a date after today."}
+        )
+
+
+def _clear_request(risk: Risk) -> None:
+    risk.acceptance_requested_by, risk.acceptance_requested_at = None, None
+    risk.acceptance_request_rationale = ""
+    risk.acceptance_requested_revisit_on = None
+
+
+def risk_acceptance_request(
+    *, risk: Risk, actor, rationale: str, revisit_on=None
+) -> Risk:
+    """The owner asks the governance committee to accept a residual risk above the
+    appetite; the committee hears of it (home page, due items, reminders) and decides."""
+    if not can(actor, "change", risk):
+        raise PermissionDenied(
+            "Only the risk owner or an AIMS manager may request acceptance."
+        )
+    if not rationale or not rationale.strip():
+        raise ValidationError({"rationale": "Say why the residual risk is acceptable."})
+    if not _acceptance_ready(risk) or risk.inherent_score is None:
+        raise ValidationError(
+            {
+                "status": f"A risk that is {risk.get_status_display().lower()} cannot be accepted; "
+                "treat it (or plan to accept it) first."
+            }
+        )
+    if not _residual_above_appetite(risk):
+        raise ValidationError(
+            {
+                "rationale": "The residual risk is within the appetite: accept it yourself."
+            }
+        )
+    if risk.acceptance_pending:
+        raise ValidationError(
+            {
+                "rationale": "Acceptance is already requested; the committee has not decided yet."
+            }
+        )
+    _check_revisit(revisit_on)
+    with attributed_to(actor), change_scope():
+        risk.acceptance_requested_by = actor
+        risk.acceptance_requested_at = timezone.now()
+        risk.acceptance_request_rationale = rationale.strip()
+        risk.acceptance_requested_revisit_on = revisit_on
+        risk.acceptance_rejected_at, risk.acceptance_rejection_comment = None, ""
+        object_save(instance=risk, actor=actor)
+        record_event(
+            risk,
+            "risk.acceptance_requested",
+            f"Acceptance of the residual risk requested from the governance committee: "
+            f"{risk.acceptance_request_rationale}",
+            {
+                "rationale": risk.acceptance_request_rationale,
+                "revisit_on": revisit_on.isoformat() if revisit_on else None,
+            },
+        )
+    return risk
+
+
+def risk_acceptance_reject(*, risk: Risk, actor, comment: str) -> Risk:
+    """The committee turns down a pending request, saying why; the owner is told (a due
+    item and a reminder until they rework the treatment or ask again)."""
+    if not can(actor, "accept_above_appetite", Risk):
+        raise PermissionDenied(
+            "Only the governance committee decides on acceptance requests."
+        )
+    if not risk.acceptance_pending:
+        raise ValidationError({"comment": "No acceptance is requested for this risk."})
+    if not comment or not comment.strip():
+        raise ValidationError({"comment": "Say why the request is rejected."})
+    with attributed_to(actor), change_scope():
+        _clear_request(risk)
+        risk.acceptance_rejected_at = timezone.now()
+        risk.acceptance_rejection_comment = comment.strip()
+        object_save(instance=risk, actor=actor)
+        record_event(
+            risk,
+            "risk.acceptance_rejected",
+            f"Acceptance request rejected by the governance committee: {comment.strip()}",
+            {"comment": comment.strip()},
+        )
+    return risk
+
+
+ACCEPT_REFUSED = "Only the risk owner or the committee may accept this risk."
+
+
+def may_accept(actor, risk: Risk) -> bool:
+    """Whoever may change the risk, or the committee (which may accept risks it cannot
+    edit). Whether the level is within their reach is decided in ``risk_accept``."""
+    return can(actor, "accept_above_appetite", Risk) or can(actor, "change", risk)
+
+
+def risk_accept(*, risk: Risk, actor, rationale: str, revisit_on=None) -> Risk:
+    """Accept a risk's residual level (ISO/IEC 42001 6.1.3 f: risk owners approve the
+    treatment plan and accept residual risk).
+
+    Above the criteria's risk appetite only the governance committee may accept (the
+    owner requests it: ``risk_acceptance_request``). The acceptance expires on
+    ``revisit_on`` (one review period ahead by default): the risk's next review is set to
+    that day, so it comes back for review. Recorded as a named event with the actor and
+    rationale.
+    """
+    # Who may decide comes before whether the request is complete: a refusal is a 403
+    # whatever the body says (PermissionDenied), never a 400.
+    committee = can(actor, "accept_above_appetite", Risk)
+    if not may_accept(actor, risk):
+        raise PermissionDenied(ACCEPT_REFUSED)
+    if not rationale or not rationale.strip():
+        raise ValidationError({"rationale": "Say why the residual risk is acceptable."})
+    if not _acceptance_ready(risk):
         raise ValidationError(
             {
                 "status": f"A risk that is {risk.get_status_display().lower()} cannot be accepted; "
@@ -324,40 +474,42 @@ def risk_accept(*, risk: Risk, actor, rationale: str) -> Risk:
         _scores(risk)
     criteria = risk.criteria
     above = criteria.above_appetite(risk.residual_level)
-    if above and not can(actor, "accept_above_appetite", Risk):
-        raise ValidationError(
-            {
-                "rationale": f"The residual level {risk.get_residual_level_display().lower()} is above "
-                f"the risk appetite ({criteria.get_appetite_display().lower()}): only the "
-                "governance committee may accept it."
-            }
+    if above and not committee:
+        raise PermissionDenied(
+            f"The residual level {risk.get_residual_level_display().lower()} is above "
+            f"the risk appetite ({criteria.get_appetite_display().lower()}): only the "
+            "governance committee may accept it; request its acceptance instead."
         )
-    if (
-        not above
-        and not can(actor, "change", risk)
-        and not can(actor, "accept_above_appetite", Risk)
-    ):
-        raise ValidationError(
-            {"rationale": "Only the risk owner or the committee may accept this risk."}
-        )
+    revisit_on = (
+        revisit_on or risk.acceptance_requested_revisit_on or _default_revisit(risk)
+    )
+    _check_revisit(revisit_on)
     with attributed_to(actor), change_scope():
+        requested_by = risk.acceptance_requested_by
+        _clear_request(risk)
+        risk.acceptance_rejected_at, risk.acceptance_rejection_comment = None, ""
         risk.status = RiskStatus.ACCEPTED
         risk.accepted_by = actor
         risk.accepted_at = timezone.now()
         risk.acceptance_rationale = rationale.strip()
+        risk.acceptance_revisit_on = revisit_on
+        risk.next_review_date = revisit_on
         object_save(instance=risk, actor=actor)
         record_event(
             risk,
             "risk.accepted",
             f"Residual risk accepted at level {risk.get_residual_level_display()} "
             f"(appetite: {criteria.get_appetite_display()}, criteria v{criteria.number})"
-            f"{' by the governance committee' if above else ''}: {risk.acceptance_rationale}",
+            f"{' by the governance committee' if above else ''}"
+            f"{f' on the request of {requested_by}' if requested_by else ''}, "
+            f"until {revisit_on.isoformat()}: {risk.acceptance_rationale}",
             {
                 "residual_level": risk.residual_level,
                 "residual_score": risk.residual_score,
                 "appetite": criteria.appetite,
                 "above_appetite": above,
                 "rationale": risk.acceptance_rationale,
+                "revisit_on": revisit_on.isoformat(),
             },
         )
     return risk

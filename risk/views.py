@@ -15,9 +15,12 @@ from .heatmap import heat_maps
 from .models import Risk, RiskCriteria, TreatmentAction
 from .services import (
     TRANSITIONS,
+    acceptance_options,
     criteria_current,
     criteria_publish,
     risk_accept,
+    risk_acceptance_reject,
+    risk_acceptance_request,
     risk_review,
     risk_save,
     risk_transition,
@@ -72,9 +75,7 @@ class RiskDetailView(generic.ObjectDetailView):
             ]
             if may_change
             else [],
-            "may_accept": risk.status
-            in (RiskStatus.TREATED, RiskStatus.TREATMENT_PLANNED)
-            and (may_change or can(user, "accept_above_appetite", Risk)),
+            "acceptance": acceptance_options(user, risk),
             "may_plan": may_change,
             "accept_form": RiskAcceptForm(),
         }
@@ -158,33 +159,91 @@ class RiskReviewView(_RiskWorkflowView):
 
 
 class RiskAcceptView(SensitiveActionMixin, _RiskWorkflowView):
+    """Acceptance of the residual risk: accept it, request it from the committee (above
+    the appetite), or, for the committee, decide a pending request. The page offers only
+    the act the user can complete and says why when there is none."""
+
     template_name = "risk/risk_accept.html"
+
+    def options(self, risk) -> dict[str, bool]:
+        options = acceptance_options(self.request.user, risk)
+        if not any(options.values()):
+            raise PermissionDenied(_no_acceptance_reason(self.request.user, risk))
+        return options
 
     def get(self, request, pk):
         risk = self.get_risk(pk)
-        return render(
-            request, self.template_name, {"risk": risk, "form": RiskAcceptForm()}
-        )
+        options = self.options(risk)
+        return self._render(risk, options, RiskAcceptForm())
 
     def post(self, request, pk):
         risk = self.get_risk(pk)
+        options = self.options(risk)
         form = RiskAcceptForm(request.POST)
+        decision = request.POST.get("decision", "accept")
+        # The services check who may do what (a 400 with the reason, as in the API).
         if form.is_valid():
+            text = form.cleaned_data["rationale"]
+            revisit_on = form.cleaned_data["revisit_on"]
             try:
-                risk_accept(
-                    risk=risk,
-                    actor=request.user,
-                    rationale=form.cleaned_data["rationale"],
-                )
+                if decision == "request":
+                    risk_acceptance_request(
+                        risk=risk,
+                        actor=request.user,
+                        rationale=text,
+                        revisit_on=revisit_on,
+                    )
+                    message = (
+                        f"Acceptance of {risk.reference} requested; the governance "
+                        "committee is told."
+                    )
+                elif decision == "reject":
+                    risk_acceptance_reject(risk=risk, actor=request.user, comment=text)
+                    message = f"Acceptance request of {risk.reference} rejected; the owner is told."
+                else:
+                    risk_accept(
+                        risk=risk,
+                        actor=request.user,
+                        rationale=text,
+                        revisit_on=revisit_on,
+                    )
+                    message = (
+                        f"Residual risk of {risk.reference} accepted until "
+                        f"{risk.acceptance_revisit_on:%Y-%m-%d}."
+                    )
             except ValidationError as exc:
-                for error in exc.messages:
-                    form.add_error(None, error)
+                for field, errors in exc.message_dict.items():
+                    form.add_error(
+                        "revisit_on" if field == "revisit_on" else None, errors
+                    )
             else:
-                return self.done(risk, f"Residual risk of {risk.reference} accepted.")
+                return self.done(risk, message)
         risk.refresh_from_db()
+        return self._render(risk, options, form, status=400)
+
+    def _render(self, risk, options, form, status=200):
         return render(
-            request, self.template_name, {"risk": risk, "form": form}, status=400
+            self.request,
+            self.template_name,
+            {"risk": risk, "form": form, "options": options},
+            status=status,
         )
+
+
+def _no_acceptance_reason(user, risk) -> str:
+    if not (can(user, "change", risk) or can(user, "accept_above_appetite", Risk)):
+        return (
+            "Only the risk owner, an AIMS manager or the governance committee acts on "
+            "the acceptance of a risk."
+        )
+    if risk.acceptance_pending:
+        return "Acceptance is already requested; the governance committee decides."
+    if risk.status == RiskStatus.ACCEPTED:
+        return f"{risk.reference} is already accepted."
+    return (
+        f"{risk.reference} is {risk.get_status_display().lower()}: treat it (or plan to "
+        "accept it) and assess its residual risk before acceptance."
+    )
 
 
 class TreatmentActionEditView(generic.ObjectEditView):

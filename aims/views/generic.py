@@ -231,7 +231,11 @@ class ObjectEditView(BaseObjectView):
 
     def get(self, request, **kwargs):
         obj = self.get_object(**kwargs)
-        return self.render(self.base_context(object=obj, form=self.get_form(obj)))
+        return self.render(
+            self.base_context(
+                object=obj, form=self.get_form(obj), creating=obj.pk is None
+            )
+        )
 
     def post(self, request, **kwargs):
         obj = self.get_object(**kwargs)
@@ -267,10 +271,17 @@ class ObjectEditView(BaseObjectView):
                     request, f"{verb} {self.model._meta.verbose_name} {saved}."
                 )
                 return redirect(_safe_next(request) or saved.get_absolute_url())
-        if not creating:
+        if creating:
+            # The rolled-back save may have given the instance a key and a reference
+            # (AIS-0014); the page must not speak of a record that was never saved.
+            obj.pk = None
+            obj._state.adding = True
+        else:
             obj.refresh_from_db()
         return self.render(
-            self.base_context(object=obj, form=form, conflict=conflict),
+            self.base_context(
+                object=obj, form=form, conflict=conflict, creating=creating
+            ),
             status=409 if conflict else 400,
         )
 

@@ -197,6 +197,11 @@ class RiskSerializer(AimsModelSerializer):
             "accepted_by",
             "accepted_at",
             "acceptance_rationale",
+            "acceptance_revisit_on",
+            "acceptance_requested_at",
+            "acceptance_request_rationale",
+            "acceptance_rejected_at",
+            "acceptance_rejection_comment",
             "review_frequency",
             "next_review_date",
             "review_overdue",
@@ -211,6 +216,11 @@ class RiskSerializer(AimsModelSerializer):
             "residual_score",
             "accepted_at",
             "acceptance_rationale",
+            "acceptance_revisit_on",
+            "acceptance_requested_at",
+            "acceptance_request_rationale",
+            "acceptance_rejected_at",
+            "acceptance_rejection_comment",
             "created",
             "updated",
         ]
@@ -226,6 +236,15 @@ class RiskSerializer(AimsModelSerializer):
 
 class AcceptSerializer(serializers.Serializer):
     rationale = serializers.CharField(help_text="Why the residual risk is acceptable.")
+    revisit_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="When the acceptance expires (default: one review period ahead).",
+    )
+
+
+class RejectAcceptanceSerializer(serializers.Serializer):
+    comment = serializers.CharField(help_text="Why the request is rejected.")
 
 
 class ReviewSerializer(serializers.Serializer):

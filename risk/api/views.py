@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from aims.api.permissions import AimsObjectPermission
@@ -12,9 +12,13 @@ from risk.filtersets import RiskFilterSet, TreatmentActionFilterSet
 from risk.heatmap import heat_map
 from risk.models import AIObjective, Risk, RiskCriteria, RiskSource, TreatmentAction
 from risk.services import (
+    ACCEPT_REFUSED,
     criteria_current,
     criteria_publish,
+    may_accept,
     risk_accept,
+    risk_acceptance_reject,
+    risk_acceptance_request,
     risk_review,
     risk_save,
     risk_transition,
@@ -25,6 +29,7 @@ from .serializers import (
     AcceptSerializer,
     AIObjectiveSerializer,
     HeatMapSerializer,
+    RejectAcceptanceSerializer,
     ReviewSerializer,
     RiskCriteriaSerializer,
     RiskSerializer,
@@ -58,7 +63,13 @@ class RiskViewSet(AimsModelViewSet):
     default_owner_field = "owner"
     # The workflow buttons need the right to change the risk; acceptance is checked by
     # the service (the committee may accept risks it cannot edit).
-    object_actions = {"transition": "change", "review": "change", "accept": "view"}
+    object_actions = {
+        "transition": "change",
+        "review": "change",
+        "accept": "view",
+        "request_acceptance": "view",
+        "reject_acceptance": "view",
+    }
 
     def save_object(self, instance, m2m, expected_version):
         controls = m2m.pop("controls", None)
@@ -75,10 +86,46 @@ class RiskViewSet(AimsModelViewSet):
     def accept(self, request, pk=None):
         """Accept the residual risk. Above the risk appetite only the committee may."""
         risk = self.get_object()
+        if not may_accept(request.user, risk):  # a refusal before any body check
+            raise PermissionDenied(ACCEPT_REFUSED)
         body = AcceptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         risk_accept(
-            risk=risk, actor=request.user, rationale=body.validated_data["rationale"]
+            risk=risk,
+            actor=request.user,
+            rationale=body.validated_data["rationale"],
+            revisit_on=body.validated_data.get("revisit_on"),
+        )
+        return Response(RiskSerializer(self.get_queryset().get(pk=risk.pk)).data)
+
+    @extend_schema(request=AcceptSerializer, responses=RiskSerializer)
+    @action(
+        detail=True, methods=["post"], filter_backends=[], url_path="request-acceptance"
+    )
+    def request_acceptance(self, request, pk=None):
+        """Ask the governance committee to accept a residual risk above the appetite."""
+        risk = self.get_object()
+        body = AcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        risk_acceptance_request(
+            risk=risk,
+            actor=request.user,
+            rationale=body.validated_data["rationale"],
+            revisit_on=body.validated_data.get("revisit_on"),
+        )
+        return Response(RiskSerializer(self.get_queryset().get(pk=risk.pk)).data)
+
+    @extend_schema(request=RejectAcceptanceSerializer, responses=RiskSerializer)
+    @action(
+        detail=True, methods=["post"], filter_backends=[], url_path="reject-acceptance"
+    )
+    def reject_acceptance(self, request, pk=None):
+        """The committee rejects a pending acceptance request, with a comment."""
+        risk = self.get_object()
+        body = RejectAcceptanceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        risk_acceptance_reject(
+            risk=risk, actor=request.user, comment=body.validated_data["comment"]
         )
         return Response(RiskSerializer(self.get_queryset().get(pk=risk.pk)).data)
 

@@ -102,6 +102,32 @@ class Risk(AimsModel):
     )
     accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
     acceptance_rationale = models.TextField(blank=True, editable=False)
+    acceptance_revisit_on = models.DateField(
+        "acceptance revisit date",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the acceptance expires and the risk comes back for review.",
+    )
+    # A residual risk above the appetite is accepted by the committee on the owner's
+    # request (risk_request_acceptance), then accepted or rejected with a comment.
+    acceptance_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    acceptance_requested_at = models.DateTimeField(
+        null=True, blank=True, editable=False
+    )
+    acceptance_request_rationale = models.TextField(blank=True, editable=False)
+    acceptance_requested_revisit_on = models.DateField(
+        null=True, blank=True, editable=False
+    )
+    acceptance_rejected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    acceptance_rejection_comment = models.TextField(blank=True, editable=False)
     review_frequency = models.PositiveSmallIntegerField(
         choices=ReviewFrequency, default=ReviewFrequency.HALF_YEARLY
     )
@@ -187,6 +213,19 @@ class Risk(AimsModel):
             self.next_review_date
             and self.next_review_date < timezone.localdate()
             and self.status != RiskStatus.CLOSED
+        )
+
+    @property
+    def acceptance_pending(self) -> bool:
+        """The owner asked the committee to accept the residual risk; no decision yet."""
+        return self.acceptance_requested_at is not None
+
+    @property
+    def acceptance_expired(self) -> bool:
+        return bool(
+            self.status == RiskStatus.ACCEPTED
+            and self.acceptance_revisit_on
+            and self.acceptance_revisit_on <= timezone.localdate()
         )
 
     @property

@@ -3,6 +3,7 @@ SHA-256, downloads that no browser renders, expiry, restricted items, S3."""
 
 import datetime
 import hashlib
+import re
 import socket
 
 import pytest
@@ -354,3 +355,23 @@ def test_evidence_files_round_trip_through_s3(manager, api_for, s3_storage, medi
     download = api_for(manager).get(f"/api/v1/evidence/{stored.evidence_id}/download/")
     assert b"".join(download.streaming_content) == PDF_BYTES
     assert every_file_under(media_root) == set()
+
+
+@pytest.mark.parametrize(
+    ("restricted", "shown", "not_shown"),
+    [
+        (False, "No", "auditors, the committee"),
+        (True, "Yes: owners, auditors, the committee and AIMS managers", "yes: owners"),
+    ],
+)
+def test_the_detail_page_says_whether_the_item_is_restricted(
+    manager, client_for, restricted, shown, not_shown
+):
+    item = make_evidence(
+        manager, url="https://wiki.example.org/r", restricted=restricted
+    )
+    page = client_for(manager).get(item.get_absolute_url()).content.decode()
+    value = re.search(r"<dt[^>]*>Restricted</dt>\s*<dd[^>]*>(.*?)</dd>", page, re.S)
+    assert value is not None
+    assert value.group(1).strip().startswith(shown)
+    assert not_shown not in value.group(1)

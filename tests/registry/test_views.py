@@ -432,3 +432,16 @@ def test_a_change_to_a_system_is_announced_with_its_change_log_entry(
     assert heard[0]["changed"] == {"intended_purpose"}
     assert heard[0]["entry"].postchange_data["intended_purpose"].startswith("Rank")
     assert heard[0]["created"] is False
+
+
+def test_a_refused_add_form_stays_an_add_form(alice, bob, client_for):
+    """The service gave the record a reference before the save was rolled back: the
+    page must not read "Edit AIS-0001" for a record that does not exist."""
+    response = client_for(alice).post(ADD_URL, _form(owner=bob.pk))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "could no longer see this record" in page
+    assert "Add AI system" in page
+    assert "Edit AIS-" not in page
+    assert not AISystem.objects.exists()
