@@ -45,6 +45,9 @@ NEVER_GRANTED = (
     "aims.delete_selfassessment",
     "aims.change_gapreport",
     "aims.delete_gapreport",
+    # Verifications of effectiveness are evidence: a new one is recorded instead.
+    "audit.change_effectivenessverification",
+    "audit.delete_effectivenessverification",
 )
 
 ADMINISTRATOR = "Administrator"
@@ -67,6 +70,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # A withheld concern reporter's name is for the AIMS managers alone (A.3.3).
         "!incidents.identify_reporter_concern",
         "!registry.override_gate_release",
+        # Approving the audit programme and signing reviews are top management's.
+        "!audit.approve_auditprogramme",
+        "!audit.sign_managementreview",
         "auth.*",
         "authtoken.*",
         "django_celery_beat.*",
@@ -102,6 +108,16 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # Release gates: approving life-cycle records, overriding a failed gate (A.6.2.5).
         "registry.approve_lifecyclerecord",
         "registry.override_gate_release",
+        # The audit programme is approved, and management reviews held and signed
+        # off, by top management (ISO/IEC 42001 9.2.2, 9.3).
+        "audit.approve_auditprogramme",
+        "audit.add_managementreview",
+        "audit.change_managementreview",
+        "audit.sign_managementreview",
+        "audit.change_managementreviewinput",
+        "audit.add_managementreviewdecision",
+        "audit.change_managementreviewdecision",
+        "audit.own_correctiveaction",
     ),
     AIMS_MANAGER: (
         "*.view_*",
@@ -120,6 +136,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # Managers approve ordinary documents (never their own); the scope and the AI
         # policy are top management's.
         "governance.approve_document",
+        # The manager plans and runs audits; the committee approves the programme
+        # and the chair signs the review off.
+        "audit.conduct_audit",
+        "!audit.approve_auditprogramme",
+        "!audit.sign_managementreview",
     ),
     RISK_OWNER: (
         "registry.view_*",
@@ -140,6 +161,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "governance.view_objective",
         "governance.view_indicator",
         "governance.view_measurement",
+        # Findings and nonconformities in their area, and their corrective actions.
+        "audit.own_finding",
+        "audit.own_nonconformity",
+        "audit.own_correctiveaction",
     ),
     AI_SYSTEM_OWNER: (
         "registry.add_aisystem",
@@ -179,11 +204,16 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "governance.view_objective",
         "governance.view_indicator",
         "governance.view_measurement",
+        "audit.own_finding",
+        "audit.own_nonconformity",
+        "audit.own_correctiveaction",
     ),
+    # Auditors run the audits they are assigned to (object permissions on the audit).
     AUDITOR: (
         "*.view_*",
         "controls.download_restricted_evidence",
         "audit.add_evidencepack",
+        "audit.conduct_audit",
         "audit.add_auditorbundle",
     ),
     # Packs print the change log, which viewers do not read.
@@ -204,7 +234,7 @@ ROLE_DESCRIPTIONS = {
     AIMS_MANAGER: "Runs the management system day to day; edits all governance records.",
     RISK_OWNER: "Owns and treats AI risks.",
     AI_SYSTEM_OWNER: "Registers AI systems and edits the systems they own.",
-    AUDITOR: "Reads every record and the change log, requests evidence packs; changes no record.",
+    AUDITOR: "Reads every record and the change log, requests evidence packs; runs the audits assigned to them.",
     VIEWER: "Reads governance records; changes nothing.",
 }
 

@@ -14,5 +14,7 @@ class AuditConfig(AppConfig):
 
     def load_demo(self, users: dict) -> int:
         from .demo import load_demo
+        from .demo_audits import load_demo as load_audit_demo
 
-        return load_demo(users)
+        # The audit programme and review first: the demo bundle may then cite them.
+        return load_audit_demo(users) + load_demo(users)

@@ -1,7 +1,16 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from .models import AuditorBundle, EvidencePack
+from .models import (
+    Audit,
+    AuditorBundle,
+    AuditProgramme,
+    CorrectiveAction,
+    EvidencePack,
+    Finding,
+    ManagementReview,
+    Nonconformity,
+)
 
 STATUS_BADGES = {
     "queued": "text-bg-secondary",
@@ -65,6 +74,188 @@ class EvidencePackTable(tables.Table):
         )
 
 
+# Audit programme, audits, findings, corrective actions, management reviews
+
+_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+def _badge(text: str, css: str = "text-bg-light border") -> str:
+    return format_html('<span class="badge {}">{}</span>', css, text)
+
+
+class AuditProgrammeTable(tables.Table):
+    reference = tables.Column(linkify=True)
+    number = tables.Column(verbose_name="Version")
+    title = tables.Column(linkify=True)
+    period_start = tables.DateColumn(format="Y-m-d", verbose_name="From")
+    period_end = tables.DateColumn(format="Y-m-d", verbose_name="Until")
+
+    class Meta:
+        model = AuditProgramme
+        fields = (
+            "reference",
+            "number",
+            "title",
+            "period_start",
+            "period_end",
+            "status",
+        )
+        order_by = ("-period_start",)
+        attrs = _ATTRS
+        empty_text = "No audit programme yet."
+
+
+class AuditTable(tables.Table):
+    reference = tables.Column(linkify=True)
+    title = tables.Column(linkify=True)
+    kind = tables.Column(empty_values=())
+    lead_auditor = tables.Column(order_by=("lead_auditor__username",))
+    planned_start = tables.DateColumn(format="Y-m-d", verbose_name="Planned")
+    actual_end = tables.DateColumn(format="Y-m-d", verbose_name="Held until")
+
+    class Meta:
+        model = Audit
+        fields = (
+            "reference",
+            "title",
+            "kind",
+            "lead_auditor",
+            "planned_start",
+            "actual_end",
+            "status",
+        )
+        order_by = ("-planned_start",)
+        attrs = _ATTRS
+        empty_text = "No audits match."
+
+    def render_kind(self, record):
+        if record.kind == "certification":
+            return f"{record.body_name}: {record.get_certification_stage_display()}"
+        return record.get_kind_display()
+
+
+GRADE_BADGES = {
+    "major_nc": "text-bg-danger",
+    "minor_nc": "text-bg-warning",
+    "observation": "text-bg-info",
+    "ofi": "text-bg-secondary",
+}
+
+
+class FindingTable(tables.Table):
+    reference = tables.Column(linkify=True)
+    title = tables.Column(linkify=True)
+    audit = tables.Column(order_by=("audit__reference",))
+    requirement_id = tables.Column(verbose_name="Requirement")
+    owner = tables.Column(order_by=("owner__username",))
+    due_date = tables.DateColumn(format="Y-m-d", verbose_name="Due")
+
+    class Meta:
+        model = Finding
+        fields = (
+            "reference",
+            "grade",
+            "title",
+            "audit",
+            "requirement_id",
+            "owner",
+            "due_date",
+            "status",
+        )
+        order_by = ("-reference",)
+        attrs = _ATTRS
+        empty_text = "No findings match."
+
+    def render_audit(self, record):
+        return record.audit.reference
+
+    def render_grade(self, value, record):
+        return _badge(record.get_grade_display(), GRADE_BADGES.get(record.grade, ""))
+
+
+class NonconformityTable(tables.Table):
+    reference = tables.Column(linkify=True)
+    title = tables.Column(linkify=True)
+    owner = tables.Column(order_by=("owner__username",))
+    raised_on = tables.DateColumn(format="Y-m-d", verbose_name="Raised")
+
+    class Meta:
+        model = Nonconformity
+        fields = (
+            "reference",
+            "grade",
+            "title",
+            "source",
+            "requirement_id",
+            "owner",
+            "raised_on",
+            "status",
+        )
+        order_by = ("-reference",)
+        attrs = _ATTRS
+        empty_text = "No nonconformities match."
+
+    def render_grade(self, value, record):
+        return _badge(record.get_grade_display(), GRADE_BADGES.get(record.grade, ""))
+
+
+class CorrectiveActionTable(tables.Table):
+    nonconformity = tables.Column(
+        verbose_name="Nonconformity", order_by=("nonconformity__reference",)
+    )
+    description = tables.Column(linkify=True)
+    owner = tables.Column(order_by=("owner__username",))
+    due_date = tables.DateColumn(format="Y-m-d", verbose_name="Due")
+    verification = tables.Column(
+        empty_values=(), orderable=False, verbose_name="Verify from"
+    )
+
+    class Meta:
+        model = CorrectiveAction
+        fields = ("nonconformity", "description", "owner", "due_date", "status")
+        order_by = ("due_date",)
+        attrs = _ATTRS
+        empty_text = "No corrective actions match."
+
+    def render_nonconformity(self, record):
+        return record.nonconformity.reference
+
+    def render_description(self, value):
+        return value if len(value) <= 90 else value[:88] + "…"
+
+    def render_due_date(self, value, record):
+        if record.overdue:
+            return format_html(
+                '<span class="text-danger fw-semibold text-nowrap">{} (overdue)</span>',
+                value.isoformat(),
+            )
+        return value.isoformat()
+
+    def render_verification(self, record):
+        due = record.verification_due
+        return due.isoformat() if due and record.status == "done" else "—"
+
+
+class ManagementReviewTable(tables.Table):
+    reference = tables.Column(linkify=True)
+    title = tables.Column(linkify=True)
+    review_date = tables.DateColumn(format="Y-m-d", verbose_name="Date")
+    chair = tables.Column(order_by=("chair__username",))
+    next_review_date = tables.DateColumn(format="Y-m-d", verbose_name="Next review")
+
+    class Meta:
+        model = ManagementReview
+        fields = (
+            "reference",
+            "title",
+            "review_date",
+            "chair",
+            "status",
+            "next_review_date",
+        )
+        order_by = ("-review_date",)
+        attrs = _ATTRS
+        empty_text = "No management reviews yet."
 class AuditorBundleTable(tables.Table):
     reference = tables.Column(linkify=True)
     purpose = tables.Column()

@@ -1,8 +1,23 @@
 from django.urls import path
 
-from .views import bundles, packs
+from aims.views.urls import model_urls
+
+from .models import (
+    Audit,
+    AuditProgramme,
+    CorrectiveAction,
+    Finding,
+    ManagementReview,
+    Nonconformity,
+)
+from .views import audits, bundles, findings, packs, reviews
 
 app_name = "audit"
+
+
+def _prefixed(prefix: str, patterns) -> list:
+    return [path(f"{prefix}{p.pattern}", p.callback, name=p.name) for p in patterns]
+
 
 urlpatterns = [
     path("packs/", packs.EvidencePackListView.as_view(), name="evidencepack_list"),
@@ -25,6 +40,85 @@ urlpatterns = [
         "packs/<int:pk>/retry/",
         packs.EvidencePackRetryView.as_view(),
         name="evidencepack_retry",
+    ),
+    # Programme
+    path(
+        "programmes/<int:pk>/approve/",
+        audits.AuditProgrammeApproveView.as_view(),
+        name="auditprogramme_approve",
+    ),
+    path(
+        "programmes/<int:pk>/new-version/",
+        audits.AuditProgrammeNewVersionView.as_view(),
+        name="auditprogramme_new_version",
+    ),
+    path(
+        "programmes/<int:pk>/coverage/",
+        audits.AuditProgrammeCoverageView.as_view(),
+        name="auditprogramme_coverage",
+    ),
+    # Audits and checklists
+    path(
+        "<int:pk>/status/",
+        audits.AuditTransitionView.as_view(),
+        name="audit_transition",
+    ),
+    path(
+        "checklist/<int:pk>/edit/",
+        audits.ChecklistLineEditView.as_view(),
+        name="checklistline_edit",
+    ),
+    path(
+        "<int:audit_pk>/findings/add/",
+        findings.FindingEditView.as_view(),
+        name="finding_add",
+    ),
+    path(
+        "findings/<int:pk>/close/",
+        findings.FindingCloseView.as_view(),
+        name="finding_close",
+    ),
+    # Nonconformities and corrective actions
+    path(
+        "nonconformities/<int:pk>/close/",
+        findings.NonconformityCloseView.as_view(),
+        name="nonconformity_close",
+    ),
+    path(
+        "nonconformities/<int:nonconformity_pk>/actions/add/",
+        findings.CorrectiveActionEditView.as_view(),
+        name="correctiveaction_add",
+    ),
+    path(
+        "corrective-actions/<int:pk>/verify/",
+        findings.EffectivenessVerifyView.as_view(),
+        name="correctiveaction_verify",
+    ),
+    # Management reviews
+    path(
+        "reviews/<int:pk>/prepare/",
+        reviews.ManagementReviewPrepareView.as_view(),
+        name="managementreview_prepare",
+    ),
+    path(
+        "reviews/<int:pk>/sign/",
+        reviews.ManagementReviewSignView.as_view(),
+        name="managementreview_sign",
+    ),
+    path(
+        "reviews/inputs/<int:pk>/edit/",
+        reviews.ManagementReviewInputEditView.as_view(),
+        name="managementreviewinput_edit",
+    ),
+    path(
+        "reviews/<int:review_pk>/decisions/add/",
+        reviews.ManagementReviewDecisionEditView.as_view(),
+        name="managementreviewdecision_add",
+    ),
+    path(
+        "reviews/decisions/<int:pk>/edit/",
+        reviews.ManagementReviewDecisionEditView.as_view(),
+        name="managementreviewdecision_edit",
     ),
     path(
         "bundles/", bundles.AuditorBundleListView.as_view(), name="auditorbundle_list"
@@ -50,3 +144,64 @@ urlpatterns = [
         name="auditorbundle_retry",
     ),
 ]
+
+urlpatterns += (
+    _prefixed(
+        "programmes/",
+        model_urls(
+            AuditProgramme,
+            list=audits.AuditProgrammeListView,
+            detail=audits.AuditProgrammeDetailView,
+            edit=audits.AuditProgrammeEditView,
+            delete=audits.AuditProgrammeDeleteView,
+        ),
+    )
+    + _prefixed(
+        "findings/",
+        model_urls(
+            Finding,
+            list=findings.FindingListView,
+            detail=findings.FindingDetailView,
+            edit=findings.FindingEditView,
+            delete=findings.FindingDeleteView,
+        ),
+    )
+    + _prefixed(
+        "nonconformities/",
+        model_urls(
+            Nonconformity,
+            list=findings.NonconformityListView,
+            detail=findings.NonconformityDetailView,
+            edit=findings.NonconformityEditView,
+            delete=findings.NonconformityDeleteView,
+        ),
+    )
+    + _prefixed(
+        "corrective-actions/",
+        model_urls(
+            CorrectiveAction,
+            list=findings.CorrectiveActionListView,
+            detail=findings.CorrectiveActionDetailView,
+            edit=findings.CorrectiveActionEditView,
+            delete=findings.CorrectiveActionDeleteView,
+        ),
+    )
+    + _prefixed(
+        "reviews/",
+        model_urls(
+            ManagementReview,
+            list=reviews.ManagementReviewListView,
+            detail=reviews.ManagementReviewDetailView,
+            edit=reviews.ManagementReviewEditView,
+            delete=reviews.ManagementReviewDeleteView,
+        ),
+    )
+    # Audits last: their paths start at the app's root.
+    + model_urls(
+        Audit,
+        list=audits.AuditListView,
+        detail=audits.AuditDetailView,
+        edit=audits.AuditEditView,
+        delete=audits.AuditDeleteView,
+    )
+)

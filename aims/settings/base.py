@@ -460,10 +460,17 @@ SPECTACULAR_SETTINGS = {
         "EURiskTierEnum": "registry.choices.EURiskTier",
         "IssueKindEnum": "governance.choices.IssueKind",
         "RecordStatusEnum": "governance.choices.RecordStatus",
-        "ScopeStatusEnum": "governance.choices.ScopeStatus",
+        # One name for draft/approved/superseded: scope versions and audit programmes.
+        "ApprovalStatusEnum": "governance.choices.ScopeStatus",
         "DocumentVersionStatusEnum": "governance.choices.VersionStatus",
         "ObjectiveStatusEnum": "governance.choices.ObjectiveStatus",
         "PlannedChangeStatusEnum": "governance.choices.ChangeStatus",
+        "AuditStatusEnum": "audit.choices.AuditStatus",
+        "FindingStatusEnum": "audit.choices.FindingStatus",
+        "NonconformityStatusEnum": "audit.choices.NonconformityStatus",
+        "CorrectiveActionStatusEnum": "audit.choices.CorrectiveActionStatus",
+        "ManagementReviewStatusEnum": "audit.choices.ReviewStatus",
+        "DecisionStatusEnum": "audit.choices.DecisionStatus",
     },
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -24,6 +24,8 @@ def field_row(obj: models.Model, name: str) -> FieldRow:
             label, [str(item) for item in getattr(obj, name).all()], is_list=True
         )
     value = getattr(obj, name)
+    if isinstance(field, models.JSONField) and isinstance(value, list):
+        return FieldRow(label, [str(item) for item in value], is_list=True)
     if field.choices:
         value = getattr(obj, f"get_{name}_display")()
     elif isinstance(field, models.ForeignKey):

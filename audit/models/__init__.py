@@ -1,4 +1,48 @@
 from .bundles import AuditorBundle
+from .findings import (
+    CorrectiveAction,
+    EffectivenessVerification,
+    Finding,
+    Nonconformity,
+)
 from .packs import EvidencePack, PackDispatch
+from .permissions import (
+    AuditGroupObjectPermission,
+    AuditUserObjectPermission,
+    CorrectiveActionGroupObjectPermission,
+    CorrectiveActionUserObjectPermission,
+    FindingGroupObjectPermission,
+    FindingUserObjectPermission,
+    NonconformityGroupObjectPermission,
+    NonconformityUserObjectPermission,
+)
+from .programme import Audit, AuditProgramme, ChecklistLine
+from .reviews import (
+    ManagementReview,
+    ManagementReviewDecision,
+    ManagementReviewInput,
+)
 
-__all__ = ["AuditorBundle", "EvidencePack", "PackDispatch"]
+__all__ = [
+    "Audit",
+    "AuditGroupObjectPermission",
+    "AuditorBundle",
+    "AuditProgramme",
+    "AuditUserObjectPermission",
+    "ChecklistLine",
+    "CorrectiveAction",
+    "CorrectiveActionGroupObjectPermission",
+    "CorrectiveActionUserObjectPermission",
+    "EffectivenessVerification",
+    "EvidencePack",
+    "Finding",
+    "FindingGroupObjectPermission",
+    "FindingUserObjectPermission",
+    "ManagementReview",
+    "ManagementReviewDecision",
+    "ManagementReviewInput",
+    "Nonconformity",
+    "NonconformityGroupObjectPermission",
+    "NonconformityUserObjectPermission",
+    "PackDispatch",
+]
