@@ -55,3 +55,12 @@ class EURiskTier(models.TextChoices):
     TRANSPARENCY = "transparency", "Transparency obligations (Art. 50)"
     GPAI = "general_purpose_ai_models", "General-purpose AI model (Chapter V)"
     MINIMAL_RISK = "minimal_risk", "Minimal risk"
+
+
+class ReviewInterval(models.IntegerChoices):
+    """Months between reviews of an AI system."""
+
+    QUARTERLY = 3, "Quarterly"
+    HALF_YEARLY = 6, "Every six months"
+    YEARLY = 12, "Yearly"
+    TWO_YEARLY = 24, "Every two years"

@@ -1,6 +1,7 @@
 """How the register plugs into the portal's registries (called from ``RegistryConfig.ready``)."""
 
 from aims import autocomplete, navigation
+from aims.events import register_events
 
 from .cards import register_cards
 from .models import AISystem
@@ -10,6 +11,7 @@ from .reminders import register_sources
 def register() -> None:
     register_sources()
     register_cards()
+    register_events({"aisystem.reviewed": "AI system reviewed"})
     autocomplete.register(
         autocomplete.Lookup(
             key="registry.aisystem",

@@ -9,6 +9,9 @@ app_name = "registry"
 
 urlpatterns = [
     path("import/", views.AISystemImportView.as_view(), name="aisystem_import"),
+    path(
+        "<int:pk>/review/", views.AISystemReviewView.as_view(), name="aisystem_review"
+    ),
     *model_urls(
         AISystem,
         list=views.AISystemListView,
