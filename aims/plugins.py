@@ -3,7 +3,7 @@
 from . import autocomplete, dashboard, navigation
 from .events import register_events
 from .models import GapReport, ObjectChange, User
-from .views.pages import readiness_card, recent_changes_card
+from .views.pages import due_card, readiness_card, recent_changes_card
 
 
 def register() -> None:
@@ -24,6 +24,14 @@ def register() -> None:
             template="aims/cards/readiness.html",
             context=readiness_card,
             width="col-12",
+        )
+    )
+    dashboard.register(
+        dashboard.DashboardCard(
+            key="aims.due",
+            order=6,
+            template="aims/cards/due.html",
+            context=due_card,
         )
     )
     navigation.register(

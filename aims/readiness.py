@@ -47,11 +47,14 @@ __all__ = [
     "ReadinessReport",
     "Requirement",
     "compute",
+    "gap_rows",
     "register_blocker",
     "register_judge",
     "requirements",
     "unregister_blocker",
     "unregister_judge",
+    "visible_blockers",
+    "visible_title",
 ]
 
 
@@ -428,3 +431,57 @@ def visible_title(item: BlockerItem, user) -> str:
     if item.obj is None or can(user, "view", item.obj):
         return item.title
     return ""
+
+
+def visible_blockers(report: ReadinessReport, user) -> list[dict]:
+    """The blockers that have items, each item titled only where ``user`` may see its
+    record (pages and packs)."""
+    return [
+        {
+            "source": blocker.source,
+            "items": [
+                {
+                    "reference": item.reference,
+                    "title": visible_title(item, user),
+                    "url": item.url if visible_title(item, user) else "",
+                    "owner": item.owner,
+                }
+                for item in blocker.items
+            ],
+        }
+        for blocker in report.blockers
+        if blocker.items
+    ]
+
+
+def gap_rows(report: ReadinessReport) -> list[dict]:
+    """One row per requirement that is not ready, with what closes it (page and exports)."""
+    rows = []
+    for item in report.requirements:
+        if item.status == Readiness.READY:
+            continue
+        gaps = item.gaps
+        rows.append(
+            {
+                "requirement": item.requirement,
+                "status": item.status,
+                "summary": "; ".join(g.summary for g in gaps if g.summary)
+                or (
+                    "Nothing records this requirement yet: record a self-assessment."
+                    if item.status == Readiness.NOT_ASSESSED
+                    else (
+                        item.self_assessment.justification
+                        if item.self_assessment
+                        else ""
+                    )
+                ),
+                "owner": ", ".join(sorted({g.owner for g in gaps if g.owner})),
+                "action": " ".join(dict.fromkeys(g.action for g in gaps if g.action))
+                or (
+                    "Assess it and record the justification."
+                    if item.status == Readiness.NOT_ASSESSED
+                    else ""
+                ),
+            }
+        )
+    return rows

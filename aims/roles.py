@@ -37,6 +37,8 @@ NEVER_GRANTED = (
     "aims.delete_notification",
     "audit.change_evidencepack",
     "audit.delete_evidencepack",
+    "audit.change_auditorbundle",
+    "audit.delete_auditorbundle",
     # Self-assessments and gap reports are kept as made: a new one supersedes.
     "aims.change_selfassessment",
     "aims.delete_selfassessment",
@@ -126,6 +128,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "*.view_*",
         "controls.download_restricted_evidence",
         "audit.add_evidencepack",
+        "audit.add_auditorbundle",
     ),
     # Packs print the change log, which viewers do not read.
     VIEWER: (
@@ -133,6 +136,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "!aims.view_objectchange",
         "!aims.view_user",
         "!audit.view_evidencepack",
+        "!audit.view_auditorbundle",
     ),
 }
 

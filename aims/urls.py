@@ -31,6 +31,11 @@ urlpatterns = [
     path("changelog/", pages.ChangeLogListView.as_view(), name="changelog"),
     path("readiness/", readiness.ReadinessView.as_view(), name="readiness"),
     path(
+        "readiness/public-key/",
+        readiness.PublicKeyView.as_view(),
+        name="signing_public_key",
+    ),
+    path(
         "readiness/requirements/<str:requirement_id>/",
         readiness.RequirementView.as_view(),
         name="readiness_requirement",

@@ -11,3 +11,8 @@ class AuditConfig(AppConfig):
         from .plugins import register
 
         register()
+
+    def load_demo(self, users: dict) -> int:
+        from .demo import load_demo
+
+        return load_demo(users)

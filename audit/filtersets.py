@@ -5,7 +5,7 @@ import django_filters
 from aims.filtersets import SearchFilterSet, StrictBooleanFilter
 
 from .choices import PackStatus
-from .models import EvidencePack
+from .models import AuditorBundle, EvidencePack
 from .packs.registry import kinds
 
 
@@ -23,6 +23,24 @@ class EvidencePackFilterSet(SearchFilterSet):
     class Meta:
         model = EvidencePack
         fields = ["kind", "status", "mine", "target"]
+
+    def filter_mine(self, queryset, name, value: str):
+        user = getattr(self.request, "user", None)
+        if user is None:
+            return queryset
+        if value == "true":
+            return queryset.filter(requested_by=user)
+        return queryset.exclude(requested_by=user)
+
+
+class AuditorBundleFilterSet(SearchFilterSet):
+    search_fields = ("reference", "purpose")
+    status = django_filters.MultipleChoiceFilter(choices=PackStatus.choices)
+    mine = StrictBooleanFilter(method="filter_mine", label="Requested by me")
+
+    class Meta:
+        model = AuditorBundle
+        fields = ["status", "mine"]
 
     def filter_mine(self, queryset, name, value: str):
         user = getattr(self.request, "user", None)

@@ -41,3 +41,39 @@ class EvidencePackRequestForm(forms.Form):
 
     def parameters(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.parameter_names}
+
+
+class AuditorBundleRequestForm(forms.Form):
+    """The packs to bundle, what for, and from when the change log. Input shape only;
+    ``auditor_bundle_request`` decides."""
+
+    purpose = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="What the bundle is for, e.g. “Stage 2 audit, March 2027”.",
+    )
+    packs = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        help_text="Ready evidence packs to include. A new gap report is always included.",
+    )
+    change_log_since = forms.DateField(
+        required=False,
+        label="Change log from",
+        help_text="Leave empty for the whole change log (UTC date).",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from aims.autocomplete import AutocompleteSelectMultiple
+
+        from .models import EvidencePack
+
+        super().__init__(*args, **kwargs)
+        # The widget first: setting the queryset hands its choices to the widget.
+        self.fields["packs"].widget = AutocompleteSelectMultiple("audit.readypack")
+        self.fields["packs"].queryset = EvidencePack.objects.visible_to(user).filter(
+            status="ready"
+        )
+        self.fields["purpose"].widget.attrs["class"] = "form-control"
+        self.fields["change_log_since"].widget.input_type = "date"
+        self.fields["change_log_since"].widget.attrs["class"] = "form-control"

@@ -24,3 +24,20 @@ def evidence_pack_build_task(self, pack_id: int) -> dict:
         return {"pack": pack_id, "built": False}
     logger.info("Evidence pack %s: %s", pack.reference, pack.status)
     return {"pack": pack_id, "built": True, "status": pack.status}
+
+
+@shared_task(
+    bind=True,
+    name="audit.auditor_bundle_build",
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def auditor_bundle_build_task(self, bundle_id: int) -> dict:
+    """Build auditor bundle ``bundle_id`` (same guarantees as a pack build)."""
+    from .services.bundles import auditor_bundle_build
+
+    bundle = auditor_bundle_build(bundle_id=bundle_id, task_id=self.request.id)
+    if bundle is None:
+        return {"bundle": bundle_id, "built": False}
+    logger.info("Auditor bundle %s: %s", bundle.reference, bundle.status)
+    return {"bundle": bundle_id, "built": True, "status": bundle.status}

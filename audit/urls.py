@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import packs
+from .views import bundles, packs
 
 app_name = "audit"
 
@@ -25,5 +25,28 @@ urlpatterns = [
         "packs/<int:pk>/retry/",
         packs.EvidencePackRetryView.as_view(),
         name="evidencepack_retry",
+    ),
+    path(
+        "bundles/", bundles.AuditorBundleListView.as_view(), name="auditorbundle_list"
+    ),
+    path(
+        "bundles/add/",
+        bundles.AuditorBundleRequestView.as_view(),
+        name="auditorbundle_add",
+    ),
+    path(
+        "bundles/<int:pk>/",
+        bundles.AuditorBundleDetailView.as_view(),
+        name="auditorbundle_detail",
+    ),
+    path(
+        "bundles/<int:pk>/download/",
+        bundles.AuditorBundleDownloadView.as_view(),
+        name="auditorbundle_download",
+    ),
+    path(
+        "bundles/<int:pk>/retry/",
+        bundles.AuditorBundleRetryView.as_view(),
+        name="auditorbundle_retry",
     ),
 ]

@@ -1,9 +1,10 @@
 """How the controls app plugs into the portal's registries (``ControlsConfig.ready``)."""
 
-from aims import autocomplete, navigation
+from aims import autocomplete, dashboard, navigation
 from aims.events import register_events
 from audit.packs.registry import register as register_pack_kind
 
+from .cards import soa_card
 from .models import Control, Evidence, SoAEntry
 from .packs import SoAPackKind
 from .readiness import register as register_readiness
@@ -21,6 +22,14 @@ def register() -> None:
         }
     )
     register_pack_kind(SoAPackKind())
+    dashboard.register(
+        dashboard.DashboardCard(
+            key="controls.soa",
+            order=7,
+            template="controls/cards/soa.html",
+            context=soa_card,
+        )
+    )
     autocomplete.register(
         autocomplete.Lookup(
             key="controls.control",

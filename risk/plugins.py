@@ -3,6 +3,7 @@
 from aims import autocomplete, dashboard, navigation, record_tabs
 from aims.events import register_events
 
+from .cards import appetite_card
 from .models import Risk, RiskCriteria
 from .readiness import register_sources as register_readiness
 from .reminders import register_sources
@@ -49,6 +50,14 @@ def register() -> None:
         )
     )
     autocomplete.register(autocomplete.owner_lookup(Risk))
+    dashboard.register(
+        dashboard.DashboardCard(
+            key="risk.appetite",
+            order=8,
+            template="risk/cards/appetite.html",
+            context=appetite_card,
+        )
+    )
     dashboard.register(
         dashboard.DashboardCard(
             key="risk.heat_maps",

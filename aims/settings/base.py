@@ -52,7 +52,9 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # Kept outside the database on purpose; created on first use, mode 0600. Back it up with
 # the media files: without it old signatures still verify (the public key is printed in
 # every checkpoint) but new ones would come from a different key.
-AIMS_SIGNING_KEY_FILE = Path(env("AIMS_SIGNING_KEY_FILE") or DATA_DIR / "signing-key.pem")
+AIMS_SIGNING_KEY_FILE = Path(
+    env("AIMS_SIGNING_KEY_FILE") or DATA_DIR / "signing-key.pem"
+)
 
 AIMS_ORGANISATION_NAME = env("AIMS_ORGANISATION_NAME", "Example Organisation")
 # Reference facts (ISO 42001 clauses, Annex A, EU AI Act, NIST AI RMF) loaded by
@@ -217,6 +219,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Evidence packs: seconds one PDF build may take (soft limit; the hard limit is 30 s
 # more). A pack queued or building for longer than this plus 90 s may be retried.
 AIMS_PACK_TIME_LIMIT = envint("AIMS_PACK_TIME_LIMIT", 300)
+# Auditor bundles copy every evidence file of their packs: a longer limit (seconds).
+AIMS_BUNDLE_TIME_LIMIT = envint("AIMS_BUNDLE_TIME_LIMIT", 1800)
 
 # Cache: Redis when configured, so every web process shares it.
 

@@ -67,3 +67,12 @@ def render_template(context, template_name, own_context):
 @register.simple_tag(takes_context=True)
 def render_card(context, card, card_context):
     return render_template(context, card.template, card_context)
+
+
+@register.simple_tag
+def signing_key_id() -> str:
+    """The fingerprint of the portal's signing key (packs print it; auditors compare it
+    with the key they verify bundles and checkpoints against)."""
+    from aims import signing
+
+    return signing.key_id()

@@ -51,6 +51,59 @@ def readiness_card(request) -> dict | None:
     return figures
 
 
+def due_card(request) -> dict | None:
+    """What falls due, as the latest reminder run recorded it: the user's own unread
+    items, and for those escalations reach (the committee) the overdue items of the
+    whole AIMS by kind and escalation step. Counts only, so nothing the reader may not
+    see is named; three queries whatever the number of items."""
+    from django.db.models import Count, Max, Q
+
+    from aims.models import Notification
+    from aims.reminders import source_label
+
+    overdue = (Notification.Kind.OVERDUE, Notification.Kind.ESCALATED)
+    mine = Notification.objects.filter(
+        recipient=request.user, read_at__isnull=True
+    ).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(kind__in=overdue)),
+        escalated=Count("pk", filter=Q(escalation_level__gt=0)),
+    )
+    context = {
+        "mine": mine["total"],
+        "mine_overdue": mine["overdue"],
+        "mine_escalated": mine["escalated"],
+        "by_kind": [],
+    }
+    if can(request.user, "receive_escalated", Notification):
+        last_run = Notification.objects.aggregate(day=Max("run_date"))["day"]
+        steps = {}
+        if last_run is not None:
+            rows = (
+                Notification.objects.filter(run_date=last_run, kind__in=overdue)
+                .values("source", "escalation_level")
+                .annotate(items=Count("object_id", distinct=True))
+            )
+            for row in rows:
+                level = min(row["escalation_level"], 2)
+                steps[(row["source"], level)] = (
+                    steps.get((row["source"], level), 0) + row["items"]
+                )
+        sources = sorted({source for source, _ in steps}, key=source_label)
+        context["by_kind"] = [
+            {
+                "kind": source_label(source),
+                "overdue": steps.get((source, 0), 0),
+                "contact": steps.get((source, 1), 0),
+                "committee": steps.get((source, 2), 0),
+            }
+            for source in sources
+        ]
+        context["committee_view"] = True
+        context["last_run"] = last_run
+    return context
+
+
 def recent_changes_card(request) -> dict | None:
     if not can(request.user, "view", ObjectChange):
         return None

@@ -12,7 +12,13 @@ from aims import documented_information, exports
 from aims.forms import AimsModelForm, DateInput
 from aims.models import GapReport, SelfAssessment
 from aims.permissions import can
-from aims.readiness import Readiness, compute, requirements, visible_title
+from aims.readiness import (
+    Readiness,
+    compute,
+    gap_rows,
+    requirements,
+    visible_blockers,
+)
 from aims.readiness_charts import bar_chart
 from aims.services import gap_report_save, self_assessment_save
 
@@ -22,6 +28,7 @@ __all__ = [
     "DocumentedInformationView",
     "GapReportDetailView",
     "GapReportListView",
+    "PublicKeyView",
     "ReadinessView",
     "RequirementView",
 ]
@@ -38,58 +45,6 @@ class ReadinessAccessMixin:
                 "auditors and viewers."
             )
         return super().dispatch(request, *args, **kwargs)
-
-
-def _blockers(report, user) -> list[dict]:
-    return [
-        {
-            "source": blocker.source,
-            "items": [
-                {
-                    "reference": item.reference,
-                    "title": visible_title(item, user),
-                    "url": item.url if visible_title(item, user) else "",
-                    "owner": item.owner,
-                }
-                for item in blocker.items
-            ],
-        }
-        for blocker in report.blockers
-        if blocker.items
-    ]
-
-
-def gap_rows(report) -> list[dict]:
-    """One row per requirement that is not ready, with what closes it (page and exports)."""
-    rows = []
-    for item in report.requirements:
-        if item.status == Readiness.READY:
-            continue
-        gaps = item.gaps
-        rows.append(
-            {
-                "requirement": item.requirement,
-                "status": item.status,
-                "summary": "; ".join(g.summary for g in gaps if g.summary)
-                or (
-                    "Nothing records this requirement yet: record a self-assessment."
-                    if item.status == Readiness.NOT_ASSESSED
-                    else (
-                        item.self_assessment.justification
-                        if item.self_assessment
-                        else ""
-                    )
-                ),
-                "owner": ", ".join(sorted({g.owner for g in gaps if g.owner})),
-                "action": " ".join(dict.fromkeys(g.action for g in gaps if g.action))
-                or (
-                    "Assess it and record the justification."
-                    if item.status == Readiness.NOT_ASSESSED
-                    else ""
-                ),
-            }
-        )
-    return rows
 
 
 GAP_EXPORTER = exports.Exporter(
@@ -125,7 +80,7 @@ class ReadinessView(ReadinessAccessMixin, View):
             "aims/readiness/overview.html",
             {
                 "report": report,
-                "blockers": _blockers(report, request.user),
+                "blockers": visible_blockers(report, request.user),
                 "gaps": rows,
                 "clause_chart": bar_chart(report.clause_groups),
                 "annex_chart": bar_chart(report.annex_groups),
@@ -304,3 +259,20 @@ def compare_reports(earlier: dict, later: dict) -> dict:
         "annex_a": (earlier["percent"]["annex_a"], later["percent"]["annex_a"]),
         "blockers": (blocker_count(earlier), blocker_count(later)),
     }
+
+
+class PublicKeyView(View):
+    """The portal's public signing key as a PEM file: what auditors give the bundle
+    verifier. Public by nature; behind the login like every page."""
+
+    def get(self, request):
+        from django.http import HttpResponse
+
+        from aims import signing
+
+        response = HttpResponse(
+            signing.public_key_pem(), content_type="application/x-pem-file"
+        )
+        response["Content-Disposition"] = 'attachment; filename="portal-key.pem"'
+        response["X-Key-Fingerprint"] = signing.key_id()
+        return response

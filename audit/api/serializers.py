@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from aims.api.serializers import UserBriefSerializer
 
-from ..models import EvidencePack
+from ..models import AuditorBundle, EvidencePack
 
 
 class EvidencePackSerializer(serializers.ModelSerializer):
@@ -70,5 +70,68 @@ class EvidencePackSerializer(serializers.ModelSerializer):
         from django.urls import reverse
 
         url = reverse("evidencepack-download", args=[pack.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class AuditorBundleSerializer(serializers.ModelSerializer):
+    """A bundle request (packs, purpose, change-log start) and, once built, its file."""
+
+    packs = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=EvidencePack.objects.all(),
+        help_text="Ids of ready evidence packs to include (a new gap report always is).",
+    )
+    requested_by = UserBriefSerializer(read_only=True)
+    download_url = serializers.SerializerMethodField()
+    retryable = serializers.BooleanField(read_only=True)
+    progress_percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = AuditorBundle
+        fields = [
+            "id",
+            "reference",
+            "purpose",
+            "packs",
+            "change_log_since",
+            "gap_report",
+            "requested_by",
+            "requested_at",
+            "status",
+            "attempts",
+            "progress_done",
+            "progress_total",
+            "progress_stage",
+            "progress_percent",
+            "started_at",
+            "finished_at",
+            "error",
+            "retryable",
+            "warnings",
+            "file_name",
+            "sha256",
+            "size",
+            "file_count",
+            "entry_count",
+            "chain_head_seq",
+            "chain_head_hash",
+            "key_fingerprint",
+            "download_url",
+        ]
+        read_only_fields = [
+            name
+            for name in fields
+            if name not in ("purpose", "packs", "change_log_since")
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_download_url(self, bundle) -> str | None:
+        if bundle.status != "ready":
+            return None
+        from django.urls import reverse
+
+        url = reverse("auditorbundle-download", args=[bundle.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url

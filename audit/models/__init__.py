@@ -1,3 +1,4 @@
+from .bundles import AuditorBundle
 from .packs import EvidencePack
 
-__all__ = ["EvidencePack"]
+__all__ = ["AuditorBundle", "EvidencePack"]

@@ -121,7 +121,13 @@ def test_a_list_page_does_not_grow_with_the_number_of_users(
 def test_the_home_page_shows_the_registered_cards(viewer, client_for):
     response = client_for(viewer).get(reverse("home"))
     keys = [card.key for card, _ in response.context["cards"]]
-    assert keys[:3] == ["aims.readiness", "registry.summary", "risk.heat_maps"]
+    assert keys[:5] == [
+        "aims.readiness",
+        "aims.due",
+        "controls.soa",
+        "risk.appetite",
+        "registry.summary",
+    ]
     # The change log's card is only for those who may read the change log.
     assert "aims.recent_changes" not in keys
 

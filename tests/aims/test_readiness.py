@@ -386,5 +386,5 @@ def test_readiness_page_and_home_use_a_constant_number_of_queries(
     with django_assert_max_num_queries(30):
         assert client.get(reverse("readiness")).status_code == 200
     cache.clear()
-    with django_assert_max_num_queries(45):
+    with django_assert_max_num_queries(55):
         assert client.get(reverse("home")).status_code == 200

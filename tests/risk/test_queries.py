@@ -5,6 +5,7 @@ sees risks through object and inherited permissions (AI system owner)."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -92,7 +93,12 @@ def _requests(client, api, alice_system):
         "residual heat map": lambda: api.get(
             "/api/v1/risks/heatmap/", {"kind": "residual"}
         ),
-        "home page": lambda: client.get(reverse("home")),
+        # Cold every time: the readiness card is cached for a minute, and a warm
+        # cache in one measurement only would compare different work.
+        "home page": lambda: (
+            cache.delete("aims:readiness-card"),
+            client.get(reverse("home")),
+        )[1],
         "AI system page": lambda: client.get(
             reverse("registry:aisystem_detail", args=[alice_system.pk])
         ),
@@ -182,6 +188,6 @@ def test_query_counts_are_reported(
         # The home page also computes the readiness card (every app's judges, at most
         # once a minute: tests/aims/test_readiness.py guards it at two sizes).
         home = counts.pop("home page")
-        assert max(counts.values()) <= 25 and home <= 45, counts
+        assert max(counts.values()) <= 25 and home <= 55, counts
     with capsys.disabled():
         print("\n" + "\n".join(lines))

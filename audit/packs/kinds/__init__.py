@@ -2,7 +2,9 @@
 
 from ..registry import register
 from .ai_system import AISystemPackKind
+from .gap_report import GapReportPackKind
 
 
 def register_builtin_kinds() -> None:
     register(AISystemPackKind())
+    register(GapReportPackKind())
