@@ -6,6 +6,8 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from rest_framework.authtoken.models import Token
 
 from .context import attributed_to
@@ -15,6 +17,7 @@ from .roles import ADMINISTRATOR, ROLE_DESCRIPTIONS
 
 __all__ = [
     "role_description",
+    "token_revoke",
     "token_rotate",
     "user_create",
     "user_set_roles",
@@ -103,3 +106,21 @@ def token_rotate(*, user: User) -> Token:
     with transaction.atomic():
         Token.objects.filter(user=user).delete()
         return Token.objects.create(user=user)
+
+
+def token_revoke(*, user: User) -> int:
+    """Delete the user's API token: calls with it get 401 until a new one is issued."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return deleted
+
+
+@receiver(pre_save, sender=User, dispatch_uid="aims_password_change_revokes_token")
+def _revoke_token_on_password_change(sender, instance, raw=False, **kwargs):
+    # Whoever learnt the old password may have taken the token too: a new password
+    # (changed, reset or set by an administrator) revokes it. Sessions end through
+    # Django's session hash, which also follows the password.
+    # ``_password`` holds the new raw password from set_password() until the save
+    # ends; a hash upgraded at login (same password) saves without it.
+    if raw or instance.pk is None or getattr(instance, "_password", None) is None:
+        return
+    token_revoke(user=instance)

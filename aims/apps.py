@@ -6,8 +6,9 @@ class AimsConfig(AppConfig):
     verbose_name = "AIMS core"
 
     def ready(self):
-        # history, reauth, reminders and roles connect their signal receivers on import.
-        from . import checks, history, reauth, reminders, roles  # noqa: F401
+        # accounts, history, reauth, reminders and roles connect their signal
+        # receivers on import.
+        from . import accounts, checks, history, reauth, reminders, roles  # noqa: F401
         from .plugins import register
 
         register()

@@ -127,6 +127,9 @@ class Exporter:
     def response(self, objects, fmt: str, name: str):
         """A download of ``objects``: CSV streamed line by line, XLSX written to a
         temporary file first (a zip cannot be streamed) and sent from there."""
+        from .throttles import spend
+
+        spend("export")  # per person: exports read whole registers
         filename = export_filename(name, fmt)
         if fmt == "csv":
             response = StreamingHttpResponse(

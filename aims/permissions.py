@@ -185,3 +185,21 @@ def move_ownership(obj, previous_owner, new_owner) -> None:
         revoke(previous_owner, obj)
     if new_owner is not None:
         grant(new_owner, obj)
+
+
+def users_who_see_every_owned_record():
+    """Active users whose roles let them see every record that has per-object owners
+    (AI systems, risks, evidence, ...): the people who may stand in for any owner, e.g.
+    as an escalation contact, without being shown records they may not see."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    from .roles import GOVERNANCE_APPS
+
+    users = get_user_model().objects.filter(is_active=True)
+    for model in apps.get_models():
+        if model._meta.app_label in GOVERNANCE_APPS and has_direct_permission_models(
+            model
+        ):
+            users = users.filter(pk__in=users_with(model, "view").values("pk"))
+    return users

@@ -44,7 +44,7 @@ from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 from .models import Notification, NotificationPreference
-from .permissions import users_with
+from .permissions import can, users_with
 
 __all__ = [
     "DueItem",
@@ -214,6 +214,23 @@ class Reminder:
         if days > 0:
             return f"Due in {days} day{'s' if days != 1 else ''}"
         return f"Overdue by {-days} day{'s' if days != -1 else ''}"
+
+    def may_see(self, user) -> bool:
+        """Whether ``user`` may see the item itself. An escalation contact or committee
+        member who may not is told that something is escalated, without its title or
+        link (checked when sending, whatever the contact could see when chosen)."""
+        reason = self.recipients.get(user.pk, (None, None))[1]
+        if reason == Notification.Reason.RESPONSIBLE or self.item.obj is None:
+            return True
+        return can(user, "view", self.item.obj)
+
+    def title_for(self, user) -> str:
+        if self.may_see(user):
+            return self.item.title
+        return f"{self.source.label}: an item you may not see"
+
+    def url_for(self, user) -> str:
+        return self.item.url if self.may_see(user) else ""
 
     def message_for(self, user) -> str:
         reason = self.recipients.get(user.pk, (None, None))[1]

@@ -22,8 +22,9 @@ GOVERNANCE_APPS = (
     "incidents",
 )
 # Apps outside governance whose permissions a role names explicitly: users, tokens and
-# the beat schedule (django-celery-beat's periodic tasks, edited in the admin site).
-ACCOUNT_APPS = ("auth", "authtoken", "django_celery_beat")
+# the beat schedule (django-celery-beat's periodic tasks, edited in the admin site),
+# sign-in lockouts (django-axes' access attempts, seen and cleared in the admin site).
+ACCOUNT_APPS = ("auth", "authtoken", "django_celery_beat", "axes")
 
 # Nobody may write the change log through the permission system, not even administrators.
 # Notifications are written by the reminder run only. Evidence packs are evidence
@@ -64,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "auth.*",
         "authtoken.*",
         "django_celery_beat.*",
+        "axes.view_*",
+        "axes.delete_*",
     ),
     GOVERNANCE_COMMITTEE: (
         "*.view_*",

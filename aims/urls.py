@@ -1,10 +1,12 @@
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from aims.api.schema_view import CachedSchemaView
 from aims.views import notifications, pages, readiness
 
 urlpatterns = [
@@ -23,6 +25,35 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/token/", pages.TokenView.as_view(), name="token"),
+    # Password reset by e-mail: the same answer whether or not the address has an
+    # account, so the form cannot be used to find out who has one.
+    path(
+        "accounts/password/reset/",
+        login_not_required(
+            auth_views.PasswordResetView.as_view(
+                email_template_name="registration/password_reset_email.txt",
+                subject_template_name="registration/password_reset_subject.txt",
+                # Links start with the configured address, never the request's Host.
+                extra_email_context={"base_url": settings.AIMS_BASE_URL},
+            )
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        login_not_required(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        login_not_required(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        login_not_required(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
     path(
         "accounts/confirm/",
         pages.ReauthenticateView.as_view(),
@@ -80,11 +111,12 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("aims.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", CachedSchemaView.as_view(), name="api-schema"),
     # A page for people: anonymous visitors go to the login page, not a 401.
     path(
         "api/docs/",
-        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        # The split view serves its start-up script as a file: no inline script.
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
 ]

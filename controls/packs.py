@@ -114,14 +114,19 @@ class SoAPackKind(PackKind):
         version = SoAVersion.objects.select_related("approved_by", "based_on").get(
             pk=self.version_for(parameters).pk
         )
-        rows = list(soa_rows(version).prefetch_related("control__risk_links__risk"))
+        reader = pack.requested_by
+        rows = list(
+            soa_rows(version, reader=reader).prefetch_related(
+                "control__risk_links__risk"
+            )
+        )
+        shown = _risk_references_shown_to(reader)
         for row in rows:
             if version.is_draft:
-                row.risk_refs = sorted(
-                    link.risk.reference for link in row.control.risk_links.all()
-                )
+                refs = [link.risk.reference for link in row.control.risk_links.all()]
             else:
-                row.risk_refs = row.risk_snapshot
+                refs = row.risk_snapshot
+            row.risk_refs = sorted(ref for ref in refs if shown(ref))
         if version.is_draft:
             evidence_qs = Evidence.objects.filter(controls__soa_entries__soa=version)
         else:
@@ -145,3 +150,19 @@ class SoAPackKind(PackKind):
             evidence=manifest,
             records=[RecordRef(str(version), version.version)],
         )
+
+
+def _risk_references_shown_to(reader):
+    """A test: may the pack's requester read this risk reference? The pack lists
+    only the risks its reader may see (as the SoA page counts them)."""
+    from aims.permissions import perm_name, visible_to
+    from risk.models import Risk
+
+    if reader is None or reader.has_perm(perm_name(Risk, "view")):
+        return lambda reference: True
+    visible = set(
+        visible_to(Risk.objects.all(), reader, "view").values_list(
+            "reference", flat=True
+        )
+    )
+    return visible.__contains__

@@ -6,18 +6,20 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from risk.models import RiskControl
+from aims.permissions import perm_name, visible_to
+from risk.models import Risk, RiskControl
 
 from .choices import CheckResult, Framework, ImplementationStatus
 from .models import ControlCheck, Evidence, Requirement, SoAEntry
 
 
-def soa_rows(version, today: datetime.date | None = None):
-    """The rows of one SoA version, each with its counts, in a fixed number of queries."""
-    return annotate_rows(SoAEntry.objects.filter(soa=version), today)
+def soa_rows(version, today: datetime.date | None = None, reader=None):
+    """The rows of one SoA version, each with its counts, in a fixed number of queries.
+    With a ``reader``, risk counts include only the risks that reader may see."""
+    return annotate_rows(SoAEntry.objects.filter(soa=version), today, reader)
 
 
-def annotate_rows(queryset, today: datetime.date | None = None):
+def annotate_rows(queryset, today: datetime.date | None = None, reader=None):
     """SoA rows with their risk, evidence and last-check columns.
 
     The counts are grouped aggregates over the links of the rows' controls, one query
@@ -34,21 +36,26 @@ def annotate_rows(queryset, today: datetime.date | None = None):
             last_check_result=Subquery(latest_check.values("result")[:1]),
             last_checked_on=Subquery(latest_check.values("checked_on")[:1]),
         )
-        .with_counts(today or timezone.localdate())
+        .with_counts(today or timezone.localdate(), reader)
         .order_by("control__position", "control__control_id")
     )
 
 
-def attach_counts(rows, today: datetime.date) -> None:
+def attach_counts(rows, today: datetime.date, reader=None) -> None:
     """Set ``risk_count``, ``evidence_count`` and ``current_evidence_count`` on SoA
-    rows (with their controls loaded), from three grouped queries."""
+    rows (with their controls loaded), from three grouped queries. With a ``reader``
+    the risk count is of the risks they may see: a count is a disclosure too."""
     if not rows:
         return
     control_ids = {row.control.control_id for row in rows}
     control_pks = {row.control_id for row in rows}
+    risk_links = RiskControl.objects.filter(control_id__in=control_ids)
+    if reader is not None and not reader.has_perm(perm_name(Risk, "view")):
+        risk_links = risk_links.filter(
+            risk__in=visible_to(Risk.objects.all(), reader, "view").values("pk")
+        )
     risks = dict(
-        RiskControl.objects.filter(control_id__in=control_ids)
-        .order_by()
+        risk_links.order_by()
         .values_list("control_id")
         .annotate(n=Count("pk"))
     )

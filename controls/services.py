@@ -10,7 +10,7 @@ from django.utils import timezone
 from aims.context import attributed_to
 from aims.history import change_scope, record_event
 from aims.models import ReferenceCounter
-from aims.permissions import can, move_ownership, visible_to
+from aims.permissions import can, move_ownership, perm_name, visible_to
 from aims.services import object_save
 
 from .choices import ControlSource, EvidenceKind, SoAStatus
@@ -289,6 +289,17 @@ def evidence_save(
                 Evidence.objects.select_related("owner").filter(pk=evidence.pk).first()
             )
             previous_owner = stored.owner if stored is not None else None
+            if (
+                stored is not None
+                and stored.restricted
+                and not evidence.restricted
+                and not may_lift_restriction(actor)
+            ):
+                # The owner restricts their evidence; lifting it opens the download
+                # to every reader, which is the AIMS manager's call.
+                raise PermissionDenied(
+                    "Only an AIMS manager may lift the restriction on evidence."
+                )
         else:
             evidence.reference = ReferenceCounter.next_reference(REFERENCE_PREFIX)
             evidence.kind = (
@@ -322,6 +333,11 @@ def _keep_hidden_links(evidence: Evidence, m2m: dict, actor) -> dict:
             hidden = getattr(evidence, name).exclude(pk__in=visible)
             m2m[name] = list(m2m[name]) + list(hidden)
     return m2m
+
+
+def may_lift_restriction(actor) -> bool:
+    """Managers (whoever may change every evidence item), not an item's owner."""
+    return actor is None or actor.has_perm(perm_name(Evidence, "change"))
 
 
 def evidence_add_file(*, evidence: Evidence, upload, actor) -> EvidenceFile:
@@ -379,6 +395,14 @@ def may_record_check(user, control: Control) -> bool:
     return SoAEntry.objects.filter(
         control=control, owner=user, soa=soa_current()
     ).exists()
+
+
+def may_record_any_check(user) -> bool:
+    """Whether the user may record a check of some control: asked before the request
+    body is read, so a refusal is a 403 whatever the body holds."""
+    if can(user, "add", ControlCheck):
+        return True
+    return SoAEntry.objects.filter(owner=user, soa=soa_current()).exists()
 
 
 def may_edit_entry(user, entry: SoAEntry) -> bool:

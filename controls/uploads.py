@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
+from .scanning import check_malware, check_pdf, check_zip_container
+
 # Detected type -> (content type, extensions a file of that type may carry).
 BINARY_TYPES = {
     "pdf": ("application/pdf", (".pdf",)),
@@ -55,6 +57,9 @@ class InspectedFile:
     content_type: str
     size: int
     sha256: str
+    # Why an accepted file is unusual (a PDF with scripts when AIMS_PDF_ACTIVE_CONTENT
+    # is "flag"); empty for most files.
+    notes: tuple[str, ...] = ()
 
 
 def clean_filename(raw: str) -> str:
@@ -131,6 +136,10 @@ def inspect_upload(upload) -> InspectedFile:
         raise ValidationError(
             f"This kind of file is not accepted. Accepted: {ACCEPTED_LABEL}."
         )
+    detected = kind.extension if kind is not None else "text"
+    check_zip_container(upload, detected)
+    notes = check_pdf(upload, detected)
+    check_malware(upload, digest.hexdigest())
     if not name.lower().endswith(extension):
         name = clean_filename(name[: MAX_NAME_LENGTH - len(extension)] + extension)
     return InspectedFile(
@@ -139,4 +148,5 @@ def inspect_upload(upload) -> InspectedFile:
         content_type=content_type,
         size=size,
         sha256=digest.hexdigest(),
+        notes=notes,
     )

@@ -149,7 +149,9 @@ class SoAView(View):
     def get(self, request, number=None):
         version = _version_or_404(request.user, number)
         filterset = SoAEntryFilterSet(
-            request.GET or None, queryset=soa_rows(version), request=request
+            request.GET or None,
+            queryset=soa_rows(version, reader=request.user),
+            request=request,
         )
         rows = filterset.qs
         export_format = request.GET.get("export")

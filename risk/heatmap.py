@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import reverse
 
+from aims.throttles import spend
+
 from .models import RiskCriteria
 
 CELL = 44  # px
@@ -28,10 +30,13 @@ class Cell:
 
 def heat_map(risks, kind: str, criteria: RiskCriteria, title: str = "") -> dict:
     """Counts of ``risks`` by ``kind`` ("inherent" or "residual") likelihood and impact.
+    Counted against the requester's ``AIMS_HEATMAP_RATE`` (a grouped query over every
+    risk they may see).
 
     One query. Cells link to the risk list filtered to that cell. Risks scored outside
     the current scales (older criteria versions) are counted in ``outside``.
     """
+    spend("heatmap")
     rows = (
         risks.filter(
             **{f"{kind}_likelihood__isnull": False, f"{kind}_impact__isnull": False}

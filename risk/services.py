@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.utils import timezone
 
 from aims.context import attributed_to
@@ -357,10 +357,8 @@ def risk_acceptance_request(
     """The owner asks the governance committee to accept a residual risk above the
     appetite; the committee hears of it (home page, due items, reminders) and decides."""
     if not can(actor, "change", risk):
-        raise ValidationError(
-            {
-                "rationale": "Only the risk owner or an AIMS manager may request acceptance."
-            }
+        raise PermissionDenied(
+            "Only the risk owner or an AIMS manager may request acceptance."
         )
     if not rationale or not rationale.strip():
         raise ValidationError({"rationale": "Say why the residual risk is acceptable."})
@@ -408,8 +406,8 @@ def risk_acceptance_reject(*, risk: Risk, actor, comment: str) -> Risk:
     """The committee turns down a pending request, saying why; the owner is told (a due
     item and a reminder until they rework the treatment or ask again)."""
     if not can(actor, "accept_above_appetite", Risk):
-        raise ValidationError(
-            {"comment": "Only the governance committee decides on acceptance requests."}
+        raise PermissionDenied(
+            "Only the governance committee decides on acceptance requests."
         )
     if not risk.acceptance_pending:
         raise ValidationError({"comment": "No acceptance is requested for this risk."})
@@ -429,6 +427,15 @@ def risk_acceptance_reject(*, risk: Risk, actor, comment: str) -> Risk:
     return risk
 
 
+ACCEPT_REFUSED = "Only the risk owner or the committee may accept this risk."
+
+
+def may_accept(actor, risk: Risk) -> bool:
+    """Whoever may change the risk, or the committee (which may accept risks it cannot
+    edit). Whether the level is within their reach is decided in ``risk_accept``."""
+    return can(actor, "accept_above_appetite", Risk) or can(actor, "change", risk)
+
+
 def risk_accept(*, risk: Risk, actor, rationale: str, revisit_on=None) -> Risk:
     """Accept a risk's residual level (ISO/IEC 42001 6.1.3 f: risk owners approve the
     treatment plan and accept residual risk).
@@ -439,6 +446,11 @@ def risk_accept(*, risk: Risk, actor, rationale: str, revisit_on=None) -> Risk:
     that day, so it comes back for review. Recorded as a named event with the actor and
     rationale.
     """
+    # Who may decide comes before whether the request is complete: a refusal is a 403
+    # whatever the body says (PermissionDenied), never a 400.
+    committee = can(actor, "accept_above_appetite", Risk)
+    if not may_accept(actor, risk):
+        raise PermissionDenied(ACCEPT_REFUSED)
     if not rationale or not rationale.strip():
         raise ValidationError({"rationale": "Say why the residual risk is acceptable."})
     if not _acceptance_ready(risk):
@@ -462,21 +474,11 @@ def risk_accept(*, risk: Risk, actor, rationale: str, revisit_on=None) -> Risk:
         _scores(risk)
     criteria = risk.criteria
     above = criteria.above_appetite(risk.residual_level)
-    if above and not can(actor, "accept_above_appetite", Risk):
-        raise ValidationError(
-            {
-                "rationale": f"The residual level {risk.get_residual_level_display().lower()} is above "
-                f"the risk appetite ({criteria.get_appetite_display().lower()}): only the "
-                "governance committee may accept it; request its acceptance instead."
-            }
-        )
-    if (
-        not above
-        and not can(actor, "change", risk)
-        and not can(actor, "accept_above_appetite", Risk)
-    ):
-        raise ValidationError(
-            {"rationale": "Only the risk owner or the committee may accept this risk."}
+    if above and not committee:
+        raise PermissionDenied(
+            f"The residual level {risk.get_residual_level_display().lower()} is above "
+            f"the risk appetite ({criteria.get_appetite_display().lower()}): only the "
+            "governance committee may accept it; request its acceptance instead."
         )
     revisit_on = (
         revisit_on or risk.acceptance_requested_revisit_on or _default_revisit(risk)

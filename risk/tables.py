@@ -7,11 +7,14 @@ from .models import Risk
 
 
 def level_badge(level: str, label: str, score, colour: str):
+    # The level's class (static/css/aims.css), not a style attribute: the
+    # Content-Security-Policy allows no inline styles. ``colour`` stays in the
+    # signature for the heat map's SVG, where a fill attribute is no style.
     if not level:
         return "—"
     return format_html(
-        '<span class="badge" style="background-color:{}">{}</span> <span class="text-muted small">{}</span>',
-        colour,
+        '<span class="badge level-{}">{}</span> <span class="text-muted small">{}</span>',
+        level,
         label,
         score,
     )

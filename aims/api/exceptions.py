@@ -1,6 +1,7 @@
 """Turn domain errors into API responses: bad input is a 400 with field errors, never a 500."""
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from rest_framework import status
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from aims.services import EditConflict
+from aims.throttles import TooManyRequests
 
 
 class PreconditionFailed(APIException):
@@ -29,6 +31,15 @@ def _field_errors(exc: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, TooManyRequests):
+        return Response(
+            {"detail": str(exc), "code": "throttled"},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(exc.wait)},
+        )
+    if isinstance(exc, DjangoPermissionDenied) and str(exc):
+        # A service's refusal names the rule (who may decide); DRF would drop it.
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DjangoValidationError):
         return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, EditConflict):

@@ -9,6 +9,11 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class CodedErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     current_version = serializers.IntegerField(required=False)
@@ -41,10 +46,10 @@ class AimsAutoSchema(AutoSchema):
             extra["404"] = _error(ErrorSerializer, "Not found, or not visible to you")
         else:
             extra["404"] = _error(ErrorSerializer, "Page out of range")
-        if self.method in ("POST", "PUT", "PATCH") or self.method == "GET":
-            extra["400"] = _error(
-                FieldErrorsSerializer, "Invalid input or filter; errors by field"
-            )
+        # Every method: bad input, and a NUL character anywhere in the request.
+        extra["400"] = _error(
+            FieldErrorsSerializer, "Invalid input or filter; errors by field"
+        )
         if self.method in ("PUT", "PATCH", "DELETE"):
             extra["409"] = _error(
                 ConflictSerializer,
@@ -54,6 +59,23 @@ class AimsAutoSchema(AutoSchema):
             extra["412"] = _error(
                 ErrorSerializer, "If-Match does not match the current version"
             )
+        if self.method == "POST":
+            extra["409"] = _error(
+                ConflictSerializer, "Conflicts with the current state of the record"
+            )
+        if self.method in ("POST", "PUT", "PATCH"):
+            extra["413"] = _error(
+                CodedErrorSerializer,
+                "Request body larger than AIMS_MAX_REQUEST_BYTES (refused unread)",
+            )
+        # Every operation: a URL longer than the server or proxy takes, and the
+        # per-person limits on expensive work and sign-in attempts.
+        extra["414"] = _error(ErrorSerializer, "URL too long")
+        extra["429"] = _error(
+            CodedErrorSerializer,
+            "Too many requests (see the Retry-After header): sign-in lockout or a "
+            "per-person limit on exports, schema, heat maps or pack requests",
+        )
         for code, response in extra.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(
@@ -61,3 +83,4 @@ class AimsAutoSchema(AutoSchema):
                 )
                 responses[code]["description"] = response.description
         return responses
+

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aims.models import ObjectChange, User
+from aims.redaction import RelatedNames
 
 
 class AimsModelSerializer(serializers.ModelSerializer):
@@ -77,3 +78,24 @@ class ObjectChangeSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_changed_fields(self, obj) -> list[str]:
         return [name for name, _, _ in obj.diff()]
+
+    def to_representation(self, obj):
+        # Related records the caller may not see are named "a record you may not
+        # see" (aims.redaction), as on the History pages.
+        data = super().to_representation(obj)
+        names = self._related_names()
+        if names is not None:
+            model = obj.content_type.model_class()
+            data["prechange_data"] = names.redact(model, data["prechange_data"])
+            data["postchange_data"] = names.redact(model, data["postchange_data"])
+        return data
+
+    def _related_names(self):
+        root = self.root if self.root is not None else self
+        names = getattr(root, "_aims_related_names", None)
+        if names is None:
+            request = self.context.get("request")
+            if request is None:
+                return None
+            names = root._aims_related_names = RelatedNames(request.user)
+        return names

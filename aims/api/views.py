@@ -12,16 +12,32 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from aims import accounts
+from aims.client_address import ClientAddressThrottleMixin
 from aims.filtersets import ObjectChangeFilterSet
 from aims.models import ObjectChange, User
-from aims.permissions import visible_to
+from aims.permissions import can, visible_to
 
 from .permissions import AimsObjectPermission
 from .serializers import ObjectChangeSerializer
 
 
+class ChangeLogReader(IsAuthenticated):
+    """The whole change log is for the roles that hold it (auditors, the committee,
+    managers): others get a 403, not an empty list. A record's own history is read
+    through that record (``.../<id>/history/``) wherever the record may be seen."""
+
+    message = "The change log is open to auditors, the committee and AIMS managers."
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and can(
+            request.user, "view", ObjectChange
+        )
+
+
 class ObjectChangeViewSet(viewsets.ReadOnlyModelViewSet):
     """The change log: append-only, so read-only here too. Needs the change-log view role."""
+
+    permission_classes = [ChangeLogReader]
 
     queryset = ObjectChange.objects.select_related(
         "content_type", "related_content_type"
@@ -187,9 +203,18 @@ class MyTokenViewSet(viewsets.ViewSet):
             {"token": accounts.token_rotate(user=request.user).key}, status=201
         )
 
+    @extend_schema(responses={204: None}, request=None)
+    @action(detail=False, methods=["post"])
+    def revoke(self, request):
+        """Delete your token: calls with it get 401 until you issue a new one."""
+        accounts.token_revoke(user=request.user)
+        return Response(status=204)
 
-class LoginRateThrottle(AnonRateThrottle):
-    """Password attempts per client address (``AIMS_LOGIN_RATE``), against guessing."""
+
+class LoginRateThrottle(ClientAddressThrottleMixin, AnonRateThrottle):
+    """Password attempts per client address (``AIMS_LOGIN_RATE``), against guessing;
+    the address is read as ``aims.client_address`` says (a forged
+    ``X-Forwarded-For`` does not give a fresh allowance)."""
 
     scope = "login"
 
@@ -198,6 +223,11 @@ class ObtainTokenView(ObtainAuthToken):
     """Exchange a username and password for the user's API token."""
 
     throttle_classes = [LoginRateThrottle]
+
+    def get_serializer_context(self):
+        # django-axes marks a locked-out sign-in on the HttpRequest, which its
+        # middleware then answers with a 429; DRF's Request wrapper would hide it.
+        return {**super().get_serializer_context(), "request": self.request._request}
 
     @extend_schema(auth=[], responses={200: TokenSerializer})
     def post(self, request, *args, **kwargs):

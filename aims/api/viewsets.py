@@ -135,7 +135,11 @@ class AimsModelViewSet(viewsets.ModelViewSet):
             .select_related("content_type", "related_content_type")
             .order_by("-seq")
         )
-        return Response(ObjectChangeSerializer(entries, many=True).data)
+        return Response(
+            ObjectChangeSerializer(
+                entries, many=True, context=self.get_serializer_context()
+            ).data
+        )
 
 
 class LookupViewSet(viewsets.ReadOnlyModelViewSet):

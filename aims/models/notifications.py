@@ -168,3 +168,14 @@ class NotificationPreference(ChangeLogged, models.Model):
                     "escalation_contact": f"{contact} is deactivated; choose someone else."
                 }
             )
+        from aims.permissions import users_who_see_every_owned_record
+
+        if not users_who_see_every_owned_record().filter(pk=contact.pk).exists():
+            # They would be told the titles of records they may not see.
+            raise ValidationError(
+                {
+                    "escalation_contact": f"{contact} may not see every record you may "
+                    "own; choose someone whose role reads them all (e.g. an AIMS "
+                    "manager or the committee)."
+                }
+            )

@@ -9,6 +9,7 @@ Two modes, chosen by the environment and never by a separate settings file:
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -81,7 +82,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "axes",
     "bootstrap",
+    "csp",
     # Before "aims": its permissions must exist when the roles are synced after migrate.
     "django_celery_beat",
     "aims",
@@ -98,6 +101,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "aims.middleware.RequestIdMiddleware",
+    # Before anything reads a value: a NUL character is a 400, never a database error.
+    "aims.middleware.RequestSizeLimitMiddleware",
+    "aims.middleware.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,8 +111,15 @@ MIDDLEWARE = [
     # Every page needs a login; DRF views opt out and answer 401/403 themselves.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a session that timed out is told why.
+    "aims.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "aims.middleware.ChangeActorMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After CSPMiddleware, so a download's own sandbox policy is set first and kept.
+    "aims.middleware.SecurityHeadersMiddleware",
+    # Last: turns a locked-out sign-in into the lockout answer (aims.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aims.urls"
@@ -147,6 +160,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "aims.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any password check while the username or address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -159,6 +174,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+
+# Sessions: signed out after AIMS_SESSION_IDLE_MINUTES without a request
+# (aims.middleware.IdleSessionTimeoutMiddleware), and after AIMS_SESSION_MAX_HOURS in
+# any case. API tokens live AIMS_TOKEN_MAX_AGE_DAYS (0: until rotated or revoked);
+# a password change or reset revokes the user's token.
+AIMS_SESSION_IDLE_MINUTES = envint("AIMS_SESSION_IDLE_MINUTES", 60)
+SESSION_COOKIE_AGE = envint("AIMS_SESSION_MAX_HOURS", 12) * 3600
+AIMS_TOKEN_MAX_AGE_DAYS = envint("AIMS_TOKEN_MAX_AGE_DAYS", 90)
+# Password reset links (sent by e-mail; the form never says whether an account exists).
+PASSWORD_RESET_TIMEOUT = envint("AIMS_PASSWORD_RESET_HOURS", 2) * 3600
+
+# Forwarded headers (X-Forwarded-For) are believed only from these proxies: addresses
+# or networks, comma-separated (e.g. "10.0.0.5" or "172.18.0.0/16"). None by default,
+# so a client cannot choose the address it is judged by (aims.client_address).
+AIMS_TRUSTED_PROXIES = envlist("AIMS_TRUSTED_PROXIES", [])
+
+# Failed sign-ins (django-axes): after AIMS_LOGIN_FAILURE_LIMIT failures for one
+# username, or from one client address, every sign-in for it is refused with a 429
+# for AIMS_LOGIN_COOLOFF_MINUTES (web form, API token endpoint and re-authentication
+# alike). Administrators see and clear lockouts in the admin site ("Access attempts").
+AXES_FAILURE_LIMIT = envint("AIMS_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AIMS_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "aims.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "aims.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "aims.lockout.username_of"
+AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -211,6 +254,34 @@ STORAGES = {
 AIMS_MAX_IMPORT_BYTES = envint("AIMS_MAX_IMPORT_BYTES", 2 * 1024 * 1024)
 AIMS_MAX_IMPORT_ROWS = envint("AIMS_MAX_IMPORT_ROWS", 5000)
 AIMS_MAX_EVIDENCE_BYTES = envint("AIMS_MAX_EVIDENCE_BYTES", 25 * 1024 * 1024)
+# Office documents (ZIP inside): refused when they unpack beyond this, are compressed
+# more than this ratio (a ZIP bomb) or hold more parts; macros (vbaProject.bin) never.
+AIMS_MAX_UNPACKED_BYTES = envint("AIMS_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+AIMS_MAX_ZIP_RATIO = envint("AIMS_MAX_ZIP_RATIO", 100)
+AIMS_MAX_ZIP_ENTRIES = envint("AIMS_MAX_ZIP_ENTRIES", 5000)
+# PDFs with JavaScript or actions on opening: "refuse", "flag" (accept, log, note) or
+# "allow".
+AIMS_PDF_ACTIVE_CONTENT = (env("AIMS_PDF_ACTIVE_CONTENT") or "refuse").lower()
+if AIMS_PDF_ACTIVE_CONTENT not in ("refuse", "flag", "allow"):
+    raise ImproperlyConfigured("AIMS_PDF_ACTIVE_CONTENT must be refuse, flag or allow")
+# Virus scanning by ClamAV: clamd's Unix socket, or its host and port. Off when unset.
+AIMS_CLAMD_SOCKET = env("AIMS_CLAMD_SOCKET", "")
+AIMS_CLAMD_HOST = env("AIMS_CLAMD_HOST", "")
+AIMS_CLAMD_PORT = envint("AIMS_CLAMD_PORT", 3310)
+AIMS_CLAMD_TIMEOUT = envint("AIMS_CLAMD_TIMEOUT", 30)
+# When clamd does not answer: refuse uploads (default) or accept them unscanned.
+AIMS_CLAMD_FAIL_OPEN = envbool("AIMS_CLAMD_FAIL_OPEN", False)
+# A request body larger than this is refused (413) before it is read: the largest
+# upload plus room for the form's other fields.
+AIMS_MAX_REQUEST_BYTES = envint(
+    "AIMS_MAX_REQUEST_BYTES",
+    max(AIMS_MAX_EVIDENCE_BYTES, AIMS_MAX_IMPORT_BYTES) + 1024 * 1024,
+)
+FILE_UPLOAD_HANDLERS = [
+    "aims.middleware.RequestSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Evidence whose "valid until" is this close shows as expiring.
 AIMS_EVIDENCE_EXPIRY_WARNING_DAYS = envint("AIMS_EVIDENCE_EXPIRY_WARNING_DAYS", 30)
 # Uploads above this go to a temporary file instead of memory.
@@ -253,6 +324,23 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 if envbool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (django-csp): scripts and styles only from the portal's own
+# static files, no inline script or style, no framing, forms post only to the portal.
+# data: images are Bootstrap's form icons (SVG in its CSS).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # /healthz is probed over plain HTTP by the container orchestrator.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -295,7 +383,7 @@ LOGGING = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "aims.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -312,6 +400,9 @@ REST_FRAMEWORK = {
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_THROTTLE_RATES": {"login": env("AIMS_LOGIN_RATE", "10/minute")},
+    # DRF's own reading of X-Forwarded-For trusts the client; our throttles use
+    # aims.client_address instead, and any other reads the peer address only.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AIMS governance portal API",
@@ -419,6 +510,15 @@ if _digest_weekday not in _WEEKDAYS:
 AIMS_DIGEST_WEEKDAY = _WEEKDAYS.index(_digest_weekday)
 # Where people reach the portal: the links in e-mails start with it.
 AIMS_BASE_URL = (env("AIMS_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+# Per-user limits on expensive work (aims.throttles): "N/second|minute|hour|day";
+# empty turns a limit off.
+AIMS_RATES = {
+    "export": env("AIMS_EXPORT_RATE", "30/minute"),
+    "schema": env("AIMS_SCHEMA_RATE", "10/minute"),
+    "heatmap": env("AIMS_HEATMAP_RATE", "120/minute"),
+    "pack": env("AIMS_PACK_RATE", "30/hour"),
+}
 
 # Approvals and other decisions need a sign-in (or a confirmation) this recent, seconds.
 AIMS_REAUTH_MAX_AGE = envint("AIMS_REAUTH_MAX_AGE", 15 * 60)

@@ -1,15 +1,22 @@
 from django import template
 
+from aims.redaction import RelatedNames
 from aims.views.display import history_label, history_value
 
 register = template.Library()
 
 
-@register.simple_tag
-def change_rows(entry):
-    """(label, before, after) rows of a change-log entry, as text a person reads."""
+@register.simple_tag(takes_context=True)
+def change_rows(context, entry):
+    """(label, before, after) rows of a change-log entry, as text a person reads, naming
+    only the related records the reader may see (``aims.redaction``). The reader is
+    the request's user, or ``reader`` in the context (a pack built for its requester)."""
     model = entry.content_type.model_class()
-    rows = entry.diff()
+    names = _related_names(context)
+    rows = [
+        (name, names.value(model, name, before), names.value(model, name, after))
+        for name, before, after in entry.diff()
+    ]
     if entry.action in ("create", "delete"):
         # A new or removed record: list the values it had, not every empty field.
         rows = [row for row in rows if _filled(row[1]) or _filled(row[2])]
@@ -21,6 +28,18 @@ def change_rows(entry):
         )
         for name, before, after in rows
     ]
+
+
+def _related_names(context) -> RelatedNames:
+    # One per rendering, kept on the template context's root so a page of entries
+    # reads each model's visible rows once.
+    root = context.dicts[0]
+    names = root.get("_aims_related_names")
+    if names is None:
+        request = context.get("request")
+        reader = context.get("reader") or getattr(request, "user", None)
+        names = root["_aims_related_names"] = RelatedNames(reader)
+    return names
 
 
 def _filled(value) -> bool:

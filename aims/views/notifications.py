@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 from aims import notifications as services
 from aims.filtersets import NotificationFilterSet
 from aims.forms import AimsModelForm
-from aims.models import Notification, NotificationPreference, User
+from aims.models import Notification, NotificationPreference
+from aims.permissions import users_who_see_every_owned_record
 from aims.reminders import due_items_for
 
 __all__ = [
@@ -83,6 +84,8 @@ def due_items(request):
                     reminder.recipients[request.user.pk][1]
                 ).label,
                 "message": reminder.message_for(request.user),
+                "title": reminder.title_for(request.user),
+                "url": reminder.url_for(request.user),
             }
             for reminder in reminders
         ),
@@ -98,9 +101,10 @@ class NotificationPreferenceForm(AimsModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["escalation_contact"].queryset = User.objects.filter(
-            is_active=True
-        ).exclude(pk=self.instance.user_id)
+        # Only people who may see the records they would be told about.
+        self.fields["escalation_contact"].queryset = (
+            users_who_see_every_owned_record().exclude(pk=self.instance.user_id)
+        )
 
 
 class NotificationPreferenceView(View):

@@ -146,13 +146,26 @@ class ChangeLogListView(View):
 
 
 class TokenView(View):
-    """Shows the user's API token and lets them rotate it."""
+    """Shows the user's API token (when it was issued, when it expires) and lets them
+    rotate or revoke it."""
 
     def get(self, request):
+        from aims.api.authentication import token_expires_at
+
         token = Token.objects.filter(user=request.user).first()
-        return render(request, "aims/token.html", {"token": token})
+        return render(
+            request,
+            "aims/token.html",
+            {"token": token, "expires_at": token_expires_at(token)},
+        )
 
     def post(self, request):
+        if request.POST.get("action") == "revoke":
+            accounts.token_revoke(user=request.user)
+            messages.success(
+                request, "Your API token was revoked; calls with it are now refused."
+            )
+            return redirect("token")
         accounts.token_rotate(user=request.user)
         messages.success(
             request, "A new API token was issued; the previous one no longer works."

@@ -37,6 +37,7 @@ from django.utils import timezone
 from aims.context import attributed_to
 from aims.history import change_scope, record_event
 from aims.models import ObjectChange, ReferenceCounter
+from aims.throttles import spend
 
 from ..choices import PackStatus
 from ..models import EvidencePack
@@ -88,6 +89,8 @@ def evidence_pack_request(
         raise PermissionDenied(f"Your roles may not request {pack_kind.title}s.")
     target = pack_kind.resolve_target(actor, target_id)
     clean = pack_kind.clean_parameters(parameters)
+    # Per person (AIMS_PACK_RATE): builds take minutes of worker time each.
+    spend("pack", actor)
     with attributed_to(actor), change_scope():
         pack = EvidencePack(
             reference=ReferenceCounter.next_reference(REFERENCE_PREFIX),

@@ -39,6 +39,7 @@ from ..services import (
     evidence_add_file,
     evidence_save,
     may_download,
+    may_record_any_check,
     may_record_check,
     soa_approve,
     soa_compare,
@@ -194,7 +195,9 @@ class SoAVersionViewSet(
                 {"export_format": [f"Use one of {', '.join(exports.FORMATS)}."]}
             )
         return soa_exporter.response(
-            soa_rows(version), fmt, f"statement-of-applicability-v{version.number}"
+            soa_rows(version, reader=request.user),
+            fmt,
+            f"statement-of-applicability-v{version.number}",
         )
 
 
@@ -215,13 +218,17 @@ class SoAEntryViewSet(AimsModelViewSet):
             if not number.isdigit():
                 raise ValidationError({"soa_version": ["Give a version number."]})
             version = SoAVersion.objects.filter(number=int(number)).first()
-            if version is None:
-                return SoAEntry.objects.none()
-            rows = soa_rows(version)
+            # An unknown version has no rows; they keep the annotated columns, so
+            # every filter (failing check, without evidence) still applies.
+            rows = (
+                soa_rows(version, reader=self.request.user)
+                if version is not None
+                else annotate_rows(SoAEntry.objects.none())
+            )
         elif self.action == "list":
-            rows = soa_rows(soa_current())
+            rows = soa_rows(soa_current(), reader=self.request.user)
         else:
-            rows = annotate_rows(SoAEntry.objects.all())
+            rows = annotate_rows(SoAEntry.objects.all(), reader=self.request.user)
         return visible_to(rows, self.request.user, "view")
 
     @extend_schema(
@@ -355,6 +362,11 @@ class ControlCheckViewSet(AimsModelViewSet):
     add_actions = ()
     ordering_fields = ["checked_on"]
     ordering = ["-checked_on"]
+
+    def create(self, request, *args, **kwargs):
+        if not may_record_any_check(request.user):
+            raise PermissionDenied("You may not record control checks.")
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         control = serializer.validated_data["control"]

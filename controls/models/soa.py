@@ -69,15 +69,18 @@ class SoAEntryQuerySet(models.QuerySet):
     control when the rows are read (see ``controls.selectors.annotate_rows``)."""
 
     _counts_on = None
+    _counts_reader = None
 
-    def with_counts(self, today):
+    def with_counts(self, today, reader=None):
         clone = self._chain()
         clone._counts_on = today
+        clone._counts_reader = reader
         return clone
 
     def _clone(self):
         clone = super()._clone()
         clone._counts_on = self._counts_on
+        clone._counts_reader = self._counts_reader
         return clone
 
     def _fetch_all(self):
@@ -90,7 +93,7 @@ class SoAEntryQuerySet(models.QuerySet):
         ):
             from ..selectors import attach_counts
 
-            attach_counts(self._result_cache, self._counts_on)
+            attach_counts(self._result_cache, self._counts_on, self._counts_reader)
 
 
 class SoAEntry(AimsModel):

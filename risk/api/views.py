@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from aims.api.permissions import AimsObjectPermission
@@ -12,8 +12,10 @@ from risk.filtersets import RiskFilterSet, TreatmentActionFilterSet
 from risk.heatmap import heat_map
 from risk.models import AIObjective, Risk, RiskCriteria, RiskSource, TreatmentAction
 from risk.services import (
+    ACCEPT_REFUSED,
     criteria_current,
     criteria_publish,
+    may_accept,
     risk_accept,
     risk_acceptance_reject,
     risk_acceptance_request,
@@ -84,6 +86,8 @@ class RiskViewSet(AimsModelViewSet):
     def accept(self, request, pk=None):
         """Accept the residual risk. Above the risk appetite only the committee may."""
         risk = self.get_object()
+        if not may_accept(request.user, risk):  # a refusal before any body check
+            raise PermissionDenied(ACCEPT_REFUSED)
         body = AcceptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         risk_accept(

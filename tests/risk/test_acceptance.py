@@ -4,7 +4,7 @@ of it and decides with a comment, the owner is told; acceptances expire."""
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,7 +67,7 @@ def test_the_committee_rejects_with_a_comment_and_the_owner_is_told(
     risk_acceptance_request(risk=risk, actor=risk_owner, rationale="Please accept.")
     with pytest.raises(ValidationError, match="Say why"):
         risk_acceptance_reject(risk=risk, actor=committee, comment=" ")
-    with pytest.raises(ValidationError, match="Only the governance committee"):
+    with pytest.raises(PermissionDenied, match="Only the governance committee"):
         risk_acceptance_reject(risk=risk, actor=risk_owner, comment="No")
     risk_acceptance_reject(risk=risk, actor=committee, comment="Add a second control.")
     risk.refresh_from_db()

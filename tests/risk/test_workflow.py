@@ -1,7 +1,7 @@
 """Assessment, treatment, lifecycle, acceptance and criteria versions of risks."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from aims.models import ObjectChange
@@ -150,14 +150,15 @@ def test_above_appetite_acceptance_is_refused_for_the_risk_owner_on_page_and_api
     page = client_for(risk_owner).post(
         reverse("risk:risk_accept", args=[risk.pk]), {"rationale": "Fine"}
     )
+    # A refusal is a 403 (permission before validation), with the rule it applies.
     assert (
-        page.status_code == 400
+        page.status_code == 403
         and "only the governance committee may accept it" in page.content.decode()
     )
     api = api_for(risk_owner).post(
         f"/api/v1/risks/{risk.pk}/accept/", {"rationale": "Fine"}, format="json"
     )
-    assert api.status_code == 400 and "governance committee" in str(api.json())
+    assert api.status_code == 403 and "governance committee" in str(api.json())
     risk.refresh_from_db()
     assert risk.status == "treated" and risk.accepted_by is None
     assert not ObjectChange.objects.filter(event="risk.accepted").exists()
@@ -430,7 +431,7 @@ def test_administrators_and_managers_do_not_accept_above_appetite(
     """Accepting residual risk above the appetite is the governance committee's decision."""
     risk = _treated(risk_owner)
     for person in (admin_user, manager):
-        with pytest.raises(ValidationError, match="governance committee"):
+        with pytest.raises(PermissionDenied, match="governance committee"):
             risk_accept(risk=risk, actor=person, rationale="Looks fine")
 
 
@@ -472,7 +473,7 @@ def test_changing_an_accepted_risks_scores_withdraws_the_acceptance(
     )
     assert ObjectChange.objects.filter(event="risk.acceptance_withdrawn").exists()
     # Accepting again now needs the committee.
-    with pytest.raises(ValidationError, match="governance committee"):
+    with pytest.raises(PermissionDenied, match="governance committee"):
         risk_accept(
             risk=Risk.objects.get(pk=risk.pk), actor=risk_owner, rationale="Still fine?"
         )
