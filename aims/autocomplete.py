@@ -71,6 +71,9 @@ class Lookup:
     value: Callable[[models.Model], object] = lambda obj: obj.pk
     # Ordering of the answers; the model's default ordering when empty.
     ordering: tuple[str, ...] = field(default_factory=tuple)
+    # The model field ``value`` gives: forms pick this lookup automatically only for a
+    # field whose ``to_field_name`` matches (``aims.forms.AimsModelForm``).
+    value_field: str = "pk"
 
     def candidates(self, user, term: str = "") -> models.QuerySet:
         queryset = self.queryset(user)

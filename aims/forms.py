@@ -20,6 +20,51 @@ class AimsModelForm(forms.ModelForm):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)
+        self._use_pickers()
+
+    def _use_pickers(self) -> None:
+        """Every choice of records (a system, a person, a risk, a control, evidence) is
+        a searchable picker over its registered lookup (``aims.autocomplete``), so no
+        form enumerates a table that grows. Lookups: ``<app>.<model>.<field>`` (e.g. the
+        owners a record may have), else the related model's ``<app>.<model>``."""
+        from . import autocomplete
+
+        model_label = self._meta.model._meta.label_lower
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ModelChoiceField):
+                continue
+            if isinstance(
+                field.widget, autocomplete._AutocompleteMixin | forms.HiddenInput
+            ):
+                continue
+            related = field.queryset.model._meta.label_lower
+            key = next(
+                (
+                    k
+                    for k in (
+                        f"{model_label}.{name}",
+                        related,
+                        _USER_LOOKUP.get(related),
+                    )
+                    if k and autocomplete.get_lookup(k) is not None
+                ),
+                None,
+            )
+            to_field = field.to_field_name or "pk"
+            if to_field == field.queryset.model._meta.pk.name:
+                to_field = "pk"
+            if key is None or autocomplete.get_lookup(key).value_field != to_field:
+                continue
+            multiple = isinstance(field, forms.ModelMultipleChoiceField)
+            widget_class = (
+                autocomplete.AutocompleteSelectMultiple
+                if multiple
+                else autocomplete.AutocompleteSelect
+            )
+            widget = widget_class(key, attrs={"class": "form-select"})
+            widget.choices = field.choices
+            widget.is_required = field.required
+            field.widget = widget
 
     def get_initial_for_field(self, field, field_name):
         # A model's initial value is the Python value (True, 3), but a TypedChoiceField's
@@ -71,6 +116,10 @@ class AimsModelForm(forms.ModelForm):
         data = self.data.copy()
         data["_version"] = str(version)
         self.data = data
+
+
+# People are picked through the portal's user lookup unless a model names its own.
+_USER_LOOKUP = {"aims.user": "aims.user"}
 
 
 def choice_key_for(field: forms.TypedChoiceField, value):

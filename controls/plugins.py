@@ -36,6 +36,7 @@ def register() -> None:
             queryset=autocomplete.visible(Control),
             search_fields=("control_id", "title"),
             value=lambda control: control.control_id,
+            value_field="control_id",
         )
     )
     autocomplete.register(

@@ -149,3 +149,10 @@ class LifecycleRecordKind(models.TextChoices):
 class ReleaseStatus(models.TextChoices):
     RELEASED = "released", "Released: gate met"
     OVERRIDDEN = "overridden", "Released on the committee's override"
+class ReviewInterval(models.IntegerChoices):
+    """Months between reviews of an AI system."""
+
+    QUARTERLY = 3, "Quarterly"
+    HALF_YEARLY = 6, "Every six months"
+    YEARLY = 12, "Yearly"
+    TWO_YEARLY = 24, "Every two years"

@@ -39,6 +39,7 @@ class AISystemForm(AimsModelForm):
             "human_oversight",
             "criticality",
             "eu_risk_tier",
+            "review_interval",
             "last_review_date",
             "next_review_date",
         ]
@@ -56,10 +57,16 @@ class AISystemForm(AimsModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = users_with(AISystem, "own").order_by("username")
+        # Optional in the form and the CSV import (older files lack the column): an
+        # empty choice keeps the stored interval, or the default for a new system.
+        self.fields["review_interval"].required = False
         if self.instance.pk:
             self.initial.setdefault(
                 "tags", ", ".join(tag.name for tag in self.instance.tags.all())
             )
+
+    def clean_review_interval(self):
+        return self.cleaned_data.get("review_interval") or self.instance.review_interval
 
     def clean_tags(self):
         names = [name.strip() for name in self.cleaned_data["tags"].split(",")]

@@ -15,7 +15,13 @@ FIELDSETS = [
     ),
     (
         "Lifecycle and review",
-        ["lifecycle_stage", "criticality", "last_review_date", "next_review_date"],
+        [
+            "lifecycle_stage",
+            "criticality",
+            "review_interval",
+            "last_review_date",
+            "next_review_date",
+        ],
     ),
     (
         "Roles and regulation",

@@ -17,6 +17,7 @@ from .choices import (
     EUOperatorRole,
     EURiskTier,
     LifecycleStage,
+    ReviewInterval,
     Source,
 )
 from .querysets import AISystemQuerySet
@@ -131,6 +132,11 @@ class AISystem(AimsModel):
     )
     last_review_date = models.DateField(null=True, blank=True)
     next_review_date = models.DateField(null=True, blank=True)
+    review_interval = models.PositiveSmallIntegerField(
+        choices=ReviewInterval,
+        default=ReviewInterval.YEARLY,
+        help_text="Recording a review moves the next review this far ahead.",
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="ai_systems")
 
     objects = AISystemQuerySet.as_manager()

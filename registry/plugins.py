@@ -71,6 +71,7 @@ def register() -> None:
         )
     )
     autocomplete.register(autocomplete.owner_lookup(Dataset))
+    register_events({"aisystem.reviewed": "AI system reviewed"})
     autocomplete.register(
         autocomplete.Lookup(
             key="registry.aisystem",

@@ -2,20 +2,22 @@
 
 from collections.abc import Iterable
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.utils import timezone
 from django.utils.text import slugify
 
 from aims.context import attributed_to
-from aims.history import after_changes, change_scope
+from aims.history import after_changes, change_scope, record_event
 from aims.models import ReferenceCounter, Tag
-from aims.permissions import move_ownership
+from aims.permissions import can, move_ownership
 from aims.services import lookup_get_or_create, object_save
 
 from .choices import LifecycleStage
 from .models import REFERENCE_PREFIX, AISystem
 from .signals import ai_system_changed
 
-__all__ = ["ai_system_save", "tags_from_names"]
+__all__ = ["ai_system_review", "ai_system_save", "tags_from_names"]
 
 TAG_MAX_LENGTH = 50
 
@@ -100,6 +102,27 @@ def _check_gate(system: AISystem, before: dict | None) -> None:
             "committee's justified override."
         )
         raise GateBlocked(system, [*problems, hint], field="lifecycle_stage")
+def ai_system_review(*, system: AISystem, actor, note: str = "") -> AISystem:
+    """Record that the owner reviewed the system (ISO/IEC 42001 9.1, A.6.2.6): the last
+    review is today and the next one moves the system's review interval ahead."""
+    if not can(actor, "change", system):
+        raise ValidationError(
+            {"note": "Only the system's owner or an AIMS manager may record a review."}
+        )
+    note = (note or "").strip()
+    with attributed_to(actor), change_scope():
+        today = timezone.localdate()
+        system.last_review_date = today
+        system.next_review_date = today + relativedelta(months=system.review_interval)
+        ai_system_save(system=system, actor=actor)
+        record_event(
+            system,
+            "aisystem.reviewed",
+            f"AI system reviewed; next review {system.next_review_date.isoformat()}"
+            + (f": {note}" if note else "."),
+            {"next_review_date": system.next_review_date.isoformat(), "note": note},
+        )
+    return system
 
 
 def _announce(system: AISystem, before: dict | None, actor) -> None:

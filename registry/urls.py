@@ -65,6 +65,9 @@ urlpatterns = [
         "<int:pk>/release/", life_views.ReleaseRecordView.as_view(), name="release_add"
     ),
     path("import/", views.AISystemImportView.as_view(), name="aisystem_import"),
+    path(
+        "<int:pk>/review/", views.AISystemReviewView.as_view(), name="aisystem_review"
+    ),
     *model_urls(
         AISystem,
         list=views.AISystemListView,

@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from aims.permissions import can
+from aims.permissions import can, visible_to
 from aims.views import generic
 
 from .exports import COLUMNS, ai_system_exporter
@@ -12,7 +12,7 @@ from .forms import AISystemForm
 from .imports import ImportFileError, ai_system_import, read_csv
 from .layout import FIELDSETS
 from .models import AISystem
-from .services import ai_system_save
+from .services import ai_system_review, ai_system_save
 from .tables import AISystemTable
 
 
@@ -31,6 +31,31 @@ class AISystemListView(generic.ObjectListView):
 class AISystemDetailView(generic.ObjectDetailView):
     queryset = AISystem.objects.for_list()
     fieldsets = FIELDSETS
+    template_name = "registry/aisystem_detail.html"
+
+    def get_extra_context(self, system):
+        return {"may_review": can(self.request.user, "change", system)}
+
+
+class AISystemReviewView(View):
+    """Record a review: the next review moves by the system's review interval."""
+
+    def post(self, request, pk):
+        system = get_object_or_404(
+            visible_to(AISystem.objects.all(), request.user), pk=pk
+        )
+        if not can(request.user, "change", system):
+            raise PermissionDenied(
+                "Only the system's owner or an AIMS manager may record a review."
+            )
+        ai_system_review(
+            system=system, actor=request.user, note=request.POST.get("note", "")[:1000]
+        )
+        messages.success(
+            request,
+            f"Review recorded; next review on {system.next_review_date:%Y-%m-%d}.",
+        )
+        return redirect(system.get_absolute_url())
 
 
 class AISystemEditView(generic.ObjectEditView):

@@ -93,6 +93,7 @@ class AISystemSerializer(AimsModelSerializer):
             "human_oversight",
             "criticality",
             "eu_risk_tier",
+            "review_interval",
             "last_review_date",
             "next_review_date",
             "review_overdue",

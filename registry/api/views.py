@@ -10,7 +10,7 @@ from aims.models import Tag
 from registry.filtersets import AISystemFilterSet
 from registry.imports import ImportFileError, ai_system_import, read_csv
 from registry.models import AIRole, AISystem, DataCategory
-from registry.services import ai_system_save
+from registry.services import ai_system_review, ai_system_save
 
 from .serializers import (
     AIRoleSerializer,
@@ -47,6 +47,7 @@ class AISystemViewSet(AimsModelViewSet):
     ]
     ordering = ["reference"]
     add_actions = ("create", "import_csv")
+    object_actions = {"review": "change"}
     default_owner_field = "owner"
 
     def save_object(self, instance, m2m, expected_version):
@@ -56,6 +57,24 @@ class AISystemViewSet(AimsModelViewSet):
             m2m=m2m,
             expected_version=expected_version,
         )
+
+    @extend_schema(
+        request=inline_serializer(
+            "AISystemReview",
+            {"note": serializers.CharField(required=False, allow_blank=True)},
+        ),
+        responses=AISystemSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def review(self, request, pk=None):
+        """Record a review; the next review moves by the system's review interval."""
+        system = self.get_object()
+        ai_system_review(
+            system=system,
+            actor=request.user,
+            note=str(request.data.get("note", ""))[:1000],
+        )
+        return Response(AISystemSerializer(self.get_queryset().get(pk=system.pk)).data)
 
     @extend_schema(
         request={

@@ -38,7 +38,7 @@ def test_a_user_registers_a_system_and_sees_its_history(
     page.get_by_label("Intended purpose").fill(
         "Sort loan applications for a human reviewer."
     )
-    expect(page.get_by_label("Owner")).to_have_value(str(alice.pk))
+    expect(page.locator("select[name=owner]")).to_have_value(str(alice.pk))
     page.get_by_role("button", name="Save").click()
 
     expect(page).to_have_url(re.compile(r"/register/\d+/$"))

@@ -20,6 +20,7 @@ def test_a_system_saved_in_the_admin_gets_a_reference_owner_rights_and_history(
             "automation_level": "assistive",
             "criticality": "low",
             "eu_risk_tier": "unclassified",
+            "review_interval": 12,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

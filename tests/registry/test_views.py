@@ -445,3 +445,47 @@ def test_a_refused_add_form_stays_an_add_form(alice, bob, client_for):
     assert "Add AI system" in page
     assert "Edit AIS-" not in page
     assert not AISystem.objects.exists()
+
+
+def test_an_owner_records_a_review_and_the_next_one_moves_by_the_interval(
+    alice, bob, alice_system, client_for, api_for
+):
+    import datetime
+
+    from dateutil.relativedelta import relativedelta
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    alice_system.next_review_date = today - datetime.timedelta(days=3)
+    alice_system.review_interval = 6
+    from registry.services import ai_system_save
+
+    ai_system_save(system=alice_system, actor=alice)
+    client = client_for(alice)
+    page = client.get(alice_system.get_absolute_url()).content.decode()
+    assert "(overdue)" in page and "Record review" in page
+
+    url = reverse("registry:aisystem_review", args=[alice_system.pk])
+    assert client_for(bob).post(url, {"note": "x"}).status_code == 404
+    response = client.post(url, {"note": "Checked the monitoring."})
+    assert response.status_code == 302
+    alice_system.refresh_from_db()
+    assert alice_system.last_review_date == today
+    assert alice_system.next_review_date == today + relativedelta(months=6)
+    event = ObjectChange.objects.get(event="aisystem.reviewed")
+    assert "Checked the monitoring." in event.message and event.user == alice
+    page = client.get(alice_system.get_absolute_url()).content.decode()
+    assert "(overdue)" not in page
+
+    api = api_for(alice).post(f"/api/v1/ai-systems/{alice_system.pk}/review/", {})
+    assert api.status_code == 200, api.content
+    assert (
+        api.json()["next_review_date"] == (today + relativedelta(months=6)).isoformat()
+    )
+
+
+def test_a_viewer_is_not_offered_the_review(viewer, alice_system, client_for):
+    page = client_for(viewer).get(alice_system.get_absolute_url()).content.decode()
+    assert "Record review" not in page
+    url = reverse("registry:aisystem_review", args=[alice_system.pk])
+    assert client_for(viewer).post(url).status_code == 403
