@@ -28,9 +28,10 @@ def test_a_user_registers_a_system_and_sees_its_history(
 
     log_in(page, "alice", TEST_PASSWORD)
 
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Register"
-    ).click()
+    # The register is a menu now (AI systems, suppliers, datasets).
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("button", name="Register").click()
+    nav.get_by_role("link", name="AI systems").click()
     expect(page).to_have_url(re.compile(r"/register/$"))
     page.get_by_role("link", name="Add AI system").click()
     expect(page.get_by_role("heading", name="Add AI system")).to_be_visible()
