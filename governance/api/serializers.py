@@ -7,6 +7,7 @@ from controls.models import Control, Evidence
 from registry.models import AIRole, AISystem
 from risk.models import AIObjective
 
+from ..document_items import document_item_choices
 from ..models import (
     AimsRole,
     Commitment,
@@ -186,6 +187,11 @@ class ScopeVersionSerializer(AimsModelSerializer):
 class DocumentSerializer(AimsModelSerializer):
     owner = _user()
     controls = _controls()
+    documented_information = serializers.ListField(
+        child=serializers.ChoiceField(choices=document_item_choices()),
+        required=False,
+        help_text=Document._meta.get_field("documented_information").help_text,
+    )
     web_url = serializers.CharField(**WEB_URL)
 
     class Meta:
@@ -205,6 +211,7 @@ class DocumentSerializer(AimsModelSerializer):
             "external_source",
             "external_edition",
             "controls",
+            "documented_information",
             "created",
             "updated",
             "web_url",
