@@ -59,6 +59,11 @@ urlpatterns = [
     ),
     # Audits and checklists
     path(
+        "<int:pk>/results/",
+        audits.AuditResultsView.as_view(),
+        name="audit_results",
+    ),
+    path(
         "<int:pk>/status/",
         audits.AuditTransitionView.as_view(),
         name="audit_transition",

@@ -117,7 +117,7 @@ def _open_nonconformity(finding: Finding, actor) -> Nonconformity:
 def finding_close(*, finding: Finding, actor, note: str) -> Finding:
     """Close an observation or opportunity for improvement with a note; a
     nonconformity closes with its nonconformity record."""
-    if not (can(actor, "change", finding) or can(actor, "change", finding.audit)):
+    if not (can(actor, "change", finding) or can(actor, "run", finding.audit)):
         raise PermissionDenied("You may not close this finding.")
     if finding.is_nonconformity:
         raise ValidationError(

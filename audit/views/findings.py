@@ -82,7 +82,7 @@ class FindingDetailView(FrozenDetailMixin, generic.ObjectDetailView):
             else None,
             "may_close": not finding.is_nonconformity
             and finding.status != FindingStatus.CLOSED
-            and (can(user, "change", finding) or can(user, "change", finding.audit)),
+            and (can(user, "change", finding) or can(user, "run", finding.audit)),
             "close_form": CloseForm(),
         }
 
@@ -97,7 +97,7 @@ class FindingEditView(generic.ObjectEditView):
         audit = get_object_or_404(
             visible_to(Audit.objects.all(), self.request.user), pk=audit_pk
         )
-        if not can(self.request.user, "change", audit):
+        if not can(self.request.user, "run", audit):
             raise PermissionDenied("Only the audit's auditors record its findings.")
         line = self.request.GET.get("line", "")
         finding = Finding(audit=audit)

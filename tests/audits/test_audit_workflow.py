@@ -87,8 +87,10 @@ class TestAudit:
         self, manager, auditor, viewer
     ):
         audit = make_audit(manager, auditor)
-        assert can(auditor, "change", audit)
-        assert not can(viewer, "change", audit)
+        assert can(auditor, "run", audit)
+        # Conducting is not planning: the scope, team and dates stay the planner's.
+        assert not can(auditor, "change", audit)
+        assert not can(viewer, "run", audit)
         assert can(viewer, "view", audit)
 
     def test_a_person_without_an_auditor_role_cannot_lead(self, manager, alice):
