@@ -277,13 +277,13 @@ def corrective_action_save(
     return action
 
 
-def may_verify(user, action: CorrectiveAction) -> bool:
-    """Anyone who may change the nonconformity, except the action's owner."""
-    return (
-        user is not None
-        and user.pk != action.owner_id
-        and can(user, "change", action.nonconformity)
-    )
+def may_verify(user, action: CorrectiveAction, *, may_change=None) -> bool:
+    """Anyone who may change the nonconformity, except the action's owner.
+    ``may_change``: that answer for the action's nonconformity, when a page listing
+    its actions already has it."""
+    if may_change is None:
+        may_change = user is not None and can(user, "change", action.nonconformity)
+    return user is not None and user.pk != action.owner_id and may_change
 
 
 def effectiveness_verify(

@@ -205,9 +205,21 @@ class NonconformityDetailView(FrozenDetailMixin, generic.ObjectDetailView):
                 "verifications__verified_by"
             )
         )
+        # One query for the actions this user may update (their own), not one a row.
+        editable = (
+            set()
+            if may_change
+            else set(
+                visible_to(nonconformity.actions.all(), user, "change").values_list(
+                    "pk", flat=True
+                )
+            )
+        )
         for action in actions:
-            action.may_verify = action.status == "done" and may_verify(user, action)
-            action.may_edit = can(user, "change", action) or may_change
+            action.may_verify = action.status == "done" and may_verify(
+                user, action, may_change=may_change
+            )
+            action.may_edit = may_change or action.pk in editable
         open_ = nonconformity.status != NonconformityStatus.CLOSED
         return {
             "actions": actions,
