@@ -194,6 +194,10 @@ def audit_save(
             audit.reference = ReferenceCounter.next_reference(AUDIT_PREFIX)
         else:
             stored = Audit.objects.get(pk=audit.pk)
+            if actor is not None and not can(actor, "change", stored):
+                # The audit's own auditors conduct it (audit_record_results); its
+                # plan is the planner's.
+                raise PermissionDenied("You may not change this audit's plan.")
             if stored.is_frozen:
                 raise Frozen(
                     f"{stored} is {stored.get_status_display().lower()}: its record "

@@ -198,7 +198,7 @@ def test_a_real_worker_builds_the_audit_report_and_review_packs(
     with its checklist results, findings and evidence hashes, and the signed review's
     minutes with its frozen inputs and decisions."""
     from audit.services import (
-        audit_save,
+        audit_record_results,
         checklist_line_save,
         review_prepare,
         review_save,
@@ -225,9 +225,11 @@ def test_a_real_worker_builds_the_audit_report_and_review_packs(
     line.notes = "The March report was not retained."
     checklist_line_save(line=line, actor=auditor, m2m={"evidence": [evidence]})
     finding = make_finding(audit, auditor, risk_owner)
-    audit.refresh_from_db()
-    audit.summary = "The programme runs; one report was not kept."
-    audit_save(audit=audit, actor=auditor)
+    audit_record_results(
+        audit=audit,
+        actor=auditor,
+        changes={"summary": "The programme runs; one report was not kept."},
+    )
 
     report = _wait_for(
         evidence_pack_request(

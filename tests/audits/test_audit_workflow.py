@@ -16,6 +16,7 @@ from audit.choices import (
 from audit.models import Audit, CorrectiveAction
 from audit.services import (
     Frozen,
+    audit_record_results,
     audit_save,
     audit_transition,
     checklist_line_save,
@@ -141,8 +142,10 @@ class TestAudit:
         audit.refresh_from_db()
         with pytest.raises(ValidationError):
             audit_transition(audit=audit, to_status="reported", actor=auditor)
-        audit.summary = "All good."
-        audit_save(audit=audit, actor=auditor)
+        audit_record_results(
+            audit=audit, actor=auditor, changes={"summary": "All good."}
+        )
+        audit.refresh_from_db()
         audit_transition(audit=audit, to_status="reported", actor=auditor)
         audit.refresh_from_db()
         assert audit.status == AuditStatus.REPORTED
