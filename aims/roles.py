@@ -139,6 +139,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # The manager plans and runs audits; the committee approves the programme
         # and the chair signs the review off.
         "audit.conduct_audit",
+        "audit.run_audit",
         "!audit.approve_auditprogramme",
         "!audit.sign_managementreview",
     ),
@@ -208,7 +209,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "audit.own_nonconformity",
         "audit.own_correctiveaction",
     ),
-    # Auditors run the audits they are assigned to (object permissions on the audit).
+    # Auditors run the audits they are assigned to (run_audit on that audit, granted
+    # by audit_save) without editing any audit's plan or the programme.
     AUDITOR: (
         "*.view_*",
         "controls.download_restricted_evidence",

@@ -3,6 +3,7 @@
 from .audits import (
     AUDIT_TRANSITIONS,
     Frozen,
+    audit_record_results,
     audit_save,
     audit_transition,
     checklist_line_save,
@@ -54,6 +55,7 @@ __all__ = [
     "auditor_bundle_retry",
     "may_request_bundles",
     "PackNotRetryable",
+    "audit_record_results",
     "audit_save",
     "audit_transition",
     "checklist_line_save",
