@@ -199,6 +199,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "impact.add_impact",
         "impact.add_classification",
         "impact.add_fria",
+        # They turn the harms of their own systems into risks and are accountable for
+        # them (the impact service decides who may; see impact.services.may_create_risk).
+        "risk.own_risk",
         # Everyone reads the policies and the objectives that concern their systems.
         "governance.view_document",
         "governance.view_documentversion",

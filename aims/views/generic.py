@@ -89,6 +89,7 @@ class BaseObjectView(View):
             "active_tab": active_tab,
             "record_tabs": record_tabs.tabs_for(self.model, self.request.user, obj),
             "record_actions": record_tabs.actions_for(self.request, obj),
+            "record_alerts": record_tabs.alerts_for(self.request, obj),
         }
 
     def render(self, context, status=200):
