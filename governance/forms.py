@@ -345,6 +345,7 @@ class IndicatorForm(AimsModelForm):
             "target",
             "threshold",
             "frequency",
+            "first_due",
             "closed",
         ]
 
