@@ -20,7 +20,28 @@ def _summary(request):
 
     if not can(request.user, "view", ContextIssue):
         return None
-    return overview(request.user)
+    return {**overview(request.user), **_measurements(request.user)}
+
+
+def _measurements(user) -> dict:
+    """The overdue measurements (their schedules), for those who may see indicators."""
+    from django.utils import timezone
+
+    from .models import Indicator
+    from .reminders import overdue_indicators
+
+    if not can(user, "view", Indicator):
+        return {}
+    today = timezone.localdate()
+    overdue = [
+        (indicator, due, (today - due).days)
+        for indicator, due in overdue_indicators(today)
+        if due < today
+    ]
+    return {
+        "measurements_overdue": overdue[:3],
+        "measurements_overdue_count": len(overdue),
+    }
 
 
 def register_cards() -> None:

@@ -440,6 +440,32 @@ def _load(users: dict) -> int:
                 actor=maria,
             )
             created += 1
+    # A quarterly indicator whose measurement is overdue: it shows on the objective
+    # page and the home card, and escalates in the reminders.
+    sessions = save(
+        Indicator(
+            objective=literacy,
+            name="AI-literacy refresher sessions held",
+            unit="sessions",
+            value_type="integer",
+            direction="higher",
+            target=Decimal("3"),
+            threshold=Decimal("1"),
+            frequency="quarterly",
+            first_due=_months_ago(today, 4),
+        )
+    )
+    on = _months_ago(today, 5)
+    measurement_save(
+        measurement=Measurement(
+            indicator=sessions,
+            value=Decimal("2"),
+            measured_on=on,
+            period=f"{on.year}-Q{(on.month - 1) // 3 + 1}",
+        ),
+        actor=maria,
+    )
+    created += 1
 
     # Roles (5.1, 5.3)
     chair = save(

@@ -355,6 +355,7 @@ class IndicatorForm(AimsModelForm):
             "target",
             "threshold",
             "frequency",
+            "first_due",
             "closed",
         ]
 

@@ -32,6 +32,7 @@ __all__ = [
     "ObjectDetailView",
     "ObjectEditView",
     "ObjectListView",
+    "ObjectTransitionView",
 ]
 
 
@@ -348,3 +349,54 @@ class ObjectChangeLogView(BaseObjectView):
         return self.render(
             self.base_context(page_obj=page, **self.record_context(obj, "history"))
         )
+
+
+class ObjectTransitionView(BaseObjectView):
+    """A button on a record's page that moves the record through its workflow (submit,
+    approve, withdraw, ...) by calling one service, then returns to the record.
+
+    Configure ``queryset``, ``service`` (the function itself; read from the class, so it is not bound), ``object_arg``
+    (the keyword the service takes the record as), an optional ``form_class`` whose
+    cleaned fields become further keyword arguments (``comment``, ``reason``), and
+    ``success_message`` (``str.format`` with ``object``, the record the service
+    returned). ``action`` is the permission checked on the record before the service
+    runs; the service still enforces its own rules (four eyes, committee only), so a
+    refusal there is a 403 and a rule it states about the input is a message on the
+    record's page. Put ``aims.reauth.SensitiveActionMixin`` first in the bases of an
+    approval.
+    """
+
+    http_method_names = ["post"]
+    service = None
+    object_arg = "instance"
+    form_class = None
+    success_message = "{object} saved."
+
+    def service_kwargs(self, request) -> dict:
+        if self.form_class is None:
+            return {}
+        form = self.form_class(request.POST)
+        # A field that fails its own checks is passed empty: the service then says, by
+        # name, what it needs (e.g. "Say why the version is withdrawn.").
+        form.is_valid()
+        return {
+            name: form.cleaned_data.get(name, getattr(field, "empty_value", None))
+            for name, field in form.fields.items()
+        }
+
+    def post(self, request, pk):
+        obj = self.get_object(pk=pk)
+        try:
+            result = type(self).service(
+                **{self.object_arg: obj},
+                actor=request.user,
+                **self.service_kwargs(request),
+            )
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(
+                request, self.success_message.format(object=result or obj)
+            )
+        return redirect(_safe_next(request) or obj.get_absolute_url())
