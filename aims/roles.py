@@ -24,7 +24,15 @@ GOVERNANCE_APPS = (
 # Apps outside governance whose permissions a role names explicitly: users, tokens and
 # the beat schedule (django-celery-beat's periodic tasks, edited in the admin site),
 # sign-in lockouts (django-axes' access attempts, seen and cleared in the admin site).
-ACCOUNT_APPS = ("auth", "authtoken", "django_celery_beat", "axes")
+# Second-factor devices (django-otp): administrators reset a lost one in the admin site.
+ACCOUNT_APPS = (
+    "auth",
+    "authtoken",
+    "django_celery_beat",
+    "axes",
+    "otp_totp",
+    "otp_static",
+)
 
 # Nobody may write the change log through the permission system, not even administrators.
 # Notifications are written by the reminder run only. Evidence packs are evidence
@@ -78,6 +86,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "django_celery_beat.*",
         "axes.view_*",
         "axes.delete_*",
+        "otp_totp.view_*",
+        "otp_totp.delete_*",
+        "otp_static.view_*",
+        "otp_static.delete_*",
     ),
     GOVERNANCE_COMMITTEE: (
         "*.view_*",

@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "axes",
     "bootstrap",
     "csp",
+    # Second factor for local accounts (aims.mfa): TOTP apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Before "aims": its permissions must exist when the roles are synced after migrate.
     "django_celery_beat",
     "aims",
@@ -116,11 +120,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Knows whether this session confirmed a second factor (request.user.is_verified).
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a login; DRF views opt out and answer 401/403 themselves.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: a session that timed out is told why.
     "aims.middleware.IdleSessionTimeoutMiddleware",
+    # Roles that must use a second factor reach nothing but enrolment or verification.
+    "aims.mfa.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "aims.middleware.ChangeActorMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -212,6 +220,21 @@ AXES_USERNAME_CALLABLE = "aims.lockout.username_of"
 AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Second factor (TOTP, aims.mfa): members of these roles (group names, comma-separated)
+# must set up an authenticator app and confirm a code after their password before they
+# can use the portal; anyone else may opt in. In production the administrators and the
+# committee by default; the embedded demo asks nobody, so its personas sign in with a
+# password only. Accounts signed in through the identity provider (OIDC) are exempt:
+# the provider owns their second factor.
+AIMS_MFA_REQUIRED_ROLES = envlist(
+    "AIMS_MFA_REQUIRED_ROLES",
+    [] if DEBUG else ["Administrator", "Governance committee"],
+)
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env("AIMS_MFA_ISSUER") or f"AIMS {AIMS_ORGANISATION_NAME}"
+# Administrators reset a lost device in the admin site; they never read its key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Internationalisation: times are stored and shown in UTC (evidence must be unambiguous).
 

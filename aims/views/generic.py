@@ -118,7 +118,10 @@ class ObjectListView(BaseObjectView):
             if export_format not in exports.FORMATS:
                 raise Http404("Unknown export format")
             return self.exporter.response(
-                rows, export_format, self.model._meta.verbose_name_plural
+                rows,
+                export_format,
+                self.model._meta.verbose_name_plural,
+                user=request.user,
             )
         table = self.table_class(rows, request=request)
         RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
