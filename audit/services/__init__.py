@@ -15,6 +15,7 @@ from .audits import (
 )
 from .bundles import (
     BundleRefused,
+    DuplicateBundleRequest,
     auditor_bundle_build,
     auditor_bundle_request,
     auditor_bundle_retry,
@@ -49,6 +50,7 @@ __all__ = [
     "AUDIT_TRANSITIONS",
     "Frozen",
     "BundleRefused",
+    "DuplicateBundleRequest",
     "DuplicatePackRequest",
     "auditor_bundle_build",
     "auditor_bundle_request",
