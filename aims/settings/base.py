@@ -420,11 +420,14 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"refusals": {"()": "aims.log_filters.RefusalFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Django's own console handler would print every error a second time.
     "loggers": {
         "django": {"handlers": [], "propagate": True},
+        # A 403 is one INFO line (user, path, reason), not a traceback.
+        "django.request": {"filters": ["refusals"]},
         # WeasyPrint logs every layout step at INFO (evidence packs); keep its warnings.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -21,6 +21,7 @@ from aims import exports, record_tabs
 from aims.models import ObjectChange
 from aims.permissions import can, permitted_actions, visible_to
 from aims.services import EditConflict, object_delete, object_save
+from aims.tables import CHOOSER_PARAMS, chooser_query, configure_columns
 
 from .display import fieldset_rows
 
@@ -125,12 +126,19 @@ class ObjectListView(BaseObjectView):
             )
         table = self.table_class(rows, request=request)
         RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        column_choices = configure_columns(table, request)
+        query = request.GET.copy()
+        for key in CHOOSER_PARAMS:
+            query.pop(key, None)
         return self.render(
             self.base_context(
                 filterset=filterset,
                 table=table,
+                column_choices=column_choices,
+                columns_chosen=table.columns_chosen,
+                chooser_query=chooser_query(request),
                 export_formats=exports.FORMATS if self.exporter else (),
-                query=request.GET.urlencode(),
+                query=query.urlencode(),
                 **self.get_extra_context(rows),
             )
         )
