@@ -174,7 +174,7 @@ def load_demo(users: dict) -> int:
         ),
         actor=raj,
     )
-    audit_record_results(
+    audit = audit_record_results(
         audit=audit,
         actor=audrey,
         changes={
