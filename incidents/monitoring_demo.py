@@ -68,6 +68,8 @@ def load_demo(users: dict) -> int:
         ),
         actor=olivia,
     )
+    # The latest result's report is kept in the evidence store.
+    extract = _evidence(olivia, screener, ago(2))
     for days, value in ((62, "0.91"), (32, "0.86"), (2, "0.74")):
         monitoring_result_save(
             result=MonitoringResult(
@@ -78,6 +80,7 @@ def load_demo(users: dict) -> int:
                 if days > 2
                 else "After the October model "
                 "update; older applicants shortlisted noticeably less often.",
+                evidence=extract if days == 2 else None,
             ),
             actor=olivia,
         )
