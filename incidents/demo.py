@@ -75,6 +75,9 @@ def load_demo(users: dict) -> int:
             "page and the application form.",
         )
         created += 1
+    from .monitoring_demo import load_demo as load_monitoring_demo
+
+    created += load_monitoring_demo(users)
     return created
 
 

@@ -81,3 +81,93 @@ class IncidentReportPackKind(PackKind):
             records=[RecordRef(str(incident), incident.version)]
             + [RecordRef(str(entry), entry.version) for entry in timeline],
         )
+
+
+# Sections of the AI system pack: the system's incidents (A.8.4; Art. 73) and its
+# post-market monitoring (Art. 72). The requester reads only what they may see.
+
+
+def build_system_incidents(pack, system, parameters) -> PackContent:
+    from aims.permissions import visible_to
+
+    from .models import MonitoringPlan, MonitoringResult
+    from .monitoring_views import art_72
+
+    user = pack.requested_by
+    incidents = list(
+        visible_to(Incident.objects.filter(ai_system=system), user)
+        .select_related("handler")
+        .order_by("aware_at", "pk")
+    )
+    hidden = Incident.objects.filter(ai_system=system).count() - len(incidents)
+    plan = (
+        visible_to(MonitoringPlan.objects.filter(ai_system=system), user)
+        .select_related("responsible")
+        .first()
+    )
+    metrics = (
+        list(plan.metrics.with_latest().select_related("responsible")) if plan else []
+    )
+    breaches = (
+        list(
+            visible_to(
+                MonitoringResult.objects.filter(metric__plan=plan, breached=True),
+                user,
+            )
+            .select_related("metric", "incident")
+            .order_by("measured_on", "pk")
+        )
+        if plan
+        else []
+    )
+    visible_incidents = {incident.pk for incident in incidents}
+    return PackContent(
+        context={
+            "system_incidents": incidents,
+            "hidden_incidents": hidden,
+            "monitoring": {
+                "plan": plan,
+                "metrics": metrics,
+                "breaches": breaches,
+                "visible_incidents": visible_incidents,
+                "art_72": art_72(),
+                "high_risk": system.eu_risk_tier == "high_risk",
+            },
+        },
+        records=[RecordRef(str(incident), incident.version) for incident in incidents]
+        + ([RecordRef(str(plan), plan.version)] if plan else [])
+        + [RecordRef(str(metric), metric.version) for metric in metrics],
+    )
+
+
+def _no_context(pack, system, parameters) -> PackContent:
+    return PackContent(context={})
+
+
+def register_pack_sections() -> None:
+    from audit.packs.registry import PackExtension, extend
+
+    extend(
+        "ai_system",
+        PackExtension(
+            Section(
+                "incidents",
+                "Incidents (A.8.4; EU AI Act Art. 73)",
+                "incidents/packs/system_incidents.html",
+            ),
+            build=build_system_incidents,
+            after="lifecycle",
+        ),
+    )
+    extend(
+        "ai_system",
+        PackExtension(
+            Section(
+                "monitoring",
+                "Post-market monitoring (EU AI Act Art. 72)",
+                "incidents/packs/system_monitoring.html",
+            ),
+            build=_no_context,
+            after="incidents",
+        ),
+    )

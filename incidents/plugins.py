@@ -4,7 +4,7 @@ from aims import autocomplete, dashboard, navigation, record_tabs
 from aims.events import register_events
 from aims.permissions import can, visible_to
 
-from .models import Concern, Incident
+from .models import Concern, Incident, MonitoringPlan
 from .reminders import register_sources
 
 
@@ -23,6 +23,31 @@ def _system_concerns(request, system):
     }
 
 
+def _system_monitoring(request, system):
+    from registry.choices import EURiskTier
+
+    from .models import MonitoringPlan
+    from .monitoring_views import art_72
+
+    plan = (
+        MonitoringPlan.objects.filter(ai_system=system)
+        .select_related("responsible")
+        .first()
+    )
+    metrics = (
+        list(plan.metrics.with_latest().select_related("responsible")) if plan else []
+    )
+    return {
+        "system": system,
+        "plan": plan,
+        "metrics": metrics,
+        "overdue_count": sum(1 for metric in metrics if metric.is_overdue),
+        "high_risk": system.eu_risk_tier == EURiskTier.HIGH_RISK,
+        "may_change": can(request.user, "change", system),
+        "art_72": art_72(),
+    }
+
+
 def _incident_card(request):
     from .cards import incident_card
 
@@ -32,10 +57,11 @@ def _incident_card(request):
 def register() -> None:
     from audit.packs.registry import register as register_pack_kind
 
-    from .packs import IncidentReportPackKind
+    from .packs import IncidentReportPackKind, register_pack_sections
     from .readiness import register as register_readiness
 
     register_pack_kind(IncidentReportPackKind())
+    register_pack_sections()
     register_sources()
     register_readiness()
     register_events(
@@ -79,6 +105,27 @@ def register() -> None:
             visible=lambda user, system: can(user, "change", Concern),
         ),
     )
+    record_tabs.register_tab(
+        "registry.aisystem",
+        record_tabs.RecordTab(
+            key="monitoring",
+            label="Monitoring",
+            order=62,
+            template="incidents/tabs/system_monitoring.html",
+            context=_system_monitoring,
+        ),
+    )
+    register_events(
+        {"monitoring.threshold_breached": "Monitoring threshold breached"}
+    )
+    autocomplete.register(
+        autocomplete.Lookup(
+            key="incidents.monitoringplan",
+            queryset=autocomplete.visible(MonitoringPlan),
+            search_fields=("ai_system__reference", "ai_system__name"),
+            ordering=("ai_system__reference",),
+        )
+    )
     dashboard.register(
         dashboard.DashboardCard(
             key="incidents.open",
@@ -97,6 +144,10 @@ def register() -> None:
                 navigation.NavLink("Incidents", "incidents:incident_list"),
                 navigation.NavLink("Concerns", "incidents:concern_list"),
                 navigation.NavLink("Raise a concern", "incidents:concern_add"),
+                # Owners list the checks of their own systems here too.
+                navigation.NavLink(
+                    "Post-market monitoring", "incidents:monitoringmetric_list"
+                ),
             ),
         )
     )

@@ -15,7 +15,7 @@ from aims.reminders import DueItem, DueSource, register
 def register_sources() -> None:
     from aims.permissions import users_with
 
-    from .models import Incident
+    from .models import Incident, MonitoringMetric
 
     def pending(until):
         return (
@@ -66,5 +66,19 @@ def register_sources() -> None:
             label="Serious incident awaiting its report",
             items=escalation_items,
             hourly=True,
+        )
+    )
+
+    # Post-market monitoring (Art. 72): a check not recorded by its date is a miss.
+    register(
+        DueSource.from_queryset(
+            "incidents.monitoring_check",
+            "Post-market monitoring check",
+            queryset=lambda: MonitoringMetric.objects.active()
+            .exclude(plan__ai_system__lifecycle_stage="retired")
+            .select_related("responsible", "plan__responsible", "plan__ai_system"),
+            date_field="next_due",
+            responsible=lambda metric: (metric.responsible or metric.plan.responsible,),
+            title=lambda metric: f"Record {metric} ({metric.plan.ai_system})",
         )
     )

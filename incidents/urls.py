@@ -2,8 +2,9 @@ from django.urls import include, path
 
 from aims.views.urls import model_urls
 
+from . import monitoring_views as monitoring
 from . import views
-from .models import Concern, Incident
+from .models import Concern, Incident, MonitoringMetric, MonitoringPlan
 
 app_name = "incidents"
 
@@ -43,6 +44,45 @@ urlpatterns = [
                 delete=views.ConcernDeleteView,
             )
         ),
+    ),
+    path(
+        "monitoring/plans/",
+        include(
+            model_urls(
+                MonitoringPlan,
+                list=monitoring.MonitoringPlanListView,
+                detail=monitoring.MonitoringPlanDetailView,
+                edit=monitoring.MonitoringPlanEditView,
+                delete=monitoring.MonitoringPlanDeleteView,
+            )
+        ),
+    ),
+    path(
+        "monitoring/metrics/",
+        include(
+            model_urls(
+                MonitoringMetric,
+                list=monitoring.MonitoringMetricListView,
+                detail=monitoring.MonitoringMetricDetailView,
+                edit=monitoring.MonitoringMetricEditView,
+                delete=monitoring.MonitoringMetricDeleteView,
+            )
+        ),
+    ),
+    path(
+        "monitoring/metrics/<int:metric_pk>/results/add/",
+        monitoring.MonitoringResultEditView.as_view(),
+        name="monitoringresult_add",
+    ),
+    path(
+        "monitoring/results/<int:pk>/edit/",
+        monitoring.MonitoringResultEditView.as_view(),
+        name="monitoringresult_edit",
+    ),
+    path(
+        "monitoring/results/<int:pk>/delete/",
+        monitoring.MonitoringResultDeleteView.as_view(),
+        name="monitoringresult_delete",
     ),
     *model_urls(
         Incident,

@@ -8,6 +8,7 @@ from .cards import register_cards
 from .gate_conditions import register_conditions
 from .life_readiness import register as register_readiness
 from .models import AISystem, Dataset, Supplier
+from .packs import register_pack_sections
 from .reminders import register_sources
 
 
@@ -16,6 +17,7 @@ def register() -> None:
     register_cards()
     register_conditions()
     register_readiness()
+    register_pack_sections()
     register_events(
         {
             "aisystem.gate_blocked": "Blocked by the release gate",

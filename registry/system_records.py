@@ -42,6 +42,22 @@ SYSTEM_INHERITS = {
 }
 
 
+class SystemRecord:
+    """What every record of one AI system shares: it inherits the system's permissions,
+    its changes show in the system's history, and its page is the system's ``tab``."""
+
+    system_tab = ""
+    inherit_permissions = SYSTEM_INHERITS
+
+    def get_absolute_url(self):
+        return reverse(
+            "registry:aisystem_tab", args=[self.ai_system_id, self.system_tab]
+        )
+
+    def change_log_parent(self):
+        return self.ai_system
+
+
 def _check_choices(values, choices, field: str, errors: dict) -> None:
     if not isinstance(values, list) or set(values) - set(choices.values):
         errors[field] = "Choose from: " + ", ".join(choices.values)
@@ -298,7 +314,7 @@ def _meets(value, comparator, threshold) -> bool | None:
     )
 
 
-class SystemDataset(AimsModel):
+class SystemDataset(SystemRecord, AimsModel):
     """A dataset as one AI system uses it, with the role it plays there."""
 
     ai_system = models.ForeignKey(
@@ -313,7 +329,7 @@ class SystemDataset(AimsModel):
     role = models.CharField(max_length=20, choices=DatasetRole)
     notes = models.CharField(max_length=300, blank=True)
 
-    inherit_permissions = SYSTEM_INHERITS
+    system_tab = "data"
 
     class Meta:
         ordering = ["ai_system", "role", "dataset"]
@@ -330,14 +346,8 @@ class SystemDataset(AimsModel):
     def __str__(self):
         return f"{self.dataset} ({self.get_role_display().lower()})"
 
-    def get_absolute_url(self):
-        return reverse("registry:aisystem_tab", args=[self.ai_system_id, "data"])
 
-    def change_log_parent(self):
-        return self.ai_system
-
-
-class SystemResource(AimsModel):
+class SystemResource(SystemRecord, AimsModel):
     """A component or resource of an AI system (A.4.2-A.4.6)."""
 
     ai_system = models.ForeignKey(
@@ -377,7 +387,7 @@ class SystemResource(AimsModel):
     )
     notes = models.TextField(blank=True)
 
-    inherit_permissions = SYSTEM_INHERITS
+    system_tab = "resources"
 
     class Meta:
         ordering = ["ai_system", "kind", "name"]
@@ -386,12 +396,6 @@ class SystemResource(AimsModel):
 
     def __str__(self):
         return f"{self.name} {self.component_version}".strip()
-
-    def get_absolute_url(self):
-        return reverse("registry:aisystem_tab", args=[self.ai_system_id, "resources"])
-
-    def change_log_parent(self):
-        return self.ai_system
 
     def clean(self):
         errors = {}
@@ -404,7 +408,7 @@ class SystemResource(AimsModel):
         return [labels.get(value, value) for value in self.stages]
 
 
-class Responsibility(AimsModel):
+class Responsibility(SystemRecord, AimsModel):
     """Who does what for a system: organisation, supplier or customer (A.10.2, A.10.4)."""
 
     ai_system = models.ForeignKey(
@@ -429,7 +433,7 @@ class Responsibility(AimsModel):
     )
     description = models.TextField(blank=True)
 
-    inherit_permissions = SYSTEM_INHERITS
+    system_tab = "suppliers"
 
     class Meta:
         ordering = ["ai_system", "kind", "activity"]
@@ -438,18 +442,12 @@ class Responsibility(AimsModel):
     def __str__(self):
         return self.activity
 
-    def get_absolute_url(self):
-        return reverse("registry:aisystem_tab", args=[self.ai_system_id, "suppliers"])
-
-    def change_log_parent(self):
-        return self.ai_system
-
     def clean(self):
         if self.party == ResponsibleParty.SUPPLIER and self.supplier_id is None:
             raise ValidationError({"supplier": "Name the supplier responsible."})
 
 
-class LifecycleRecord(AimsModel):
+class LifecycleRecord(SystemRecord, AimsModel):
     """Documented information of one life-cycle activity (A.6.2.2-A.6.2.8)."""
 
     ai_system = models.ForeignKey(
@@ -482,7 +480,7 @@ class LifecycleRecord(AimsModel):
     )
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    inherit_permissions = SYSTEM_INHERITS
+    system_tab = "lifecycle"
 
     class Meta:
         ordering = ["ai_system", "kind", "-pk"]
@@ -495,14 +493,8 @@ class LifecycleRecord(AimsModel):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
 
-    def get_absolute_url(self):
-        return reverse("registry:aisystem_tab", args=[self.ai_system_id, "lifecycle"])
 
-    def change_log_parent(self):
-        return self.ai_system
-
-
-class AcceptanceCriterion(AimsModel):
+class AcceptanceCriterion(SystemRecord, AimsModel):
     """A verification and validation criterion and the result against it (A.6.2.4).
 
     The result is backed by evidence from the evidence store (a test report)."""
@@ -532,7 +524,7 @@ class AcceptanceCriterion(AimsModel):
         help_text="The test report behind the result.",
     )
 
-    inherit_permissions = SYSTEM_INHERITS
+    system_tab = "lifecycle"
 
     class Meta:
         ordering = ["ai_system", "pk"]
@@ -541,12 +533,6 @@ class AcceptanceCriterion(AimsModel):
 
     def __str__(self):
         return self.criterion
-
-    def get_absolute_url(self):
-        return reverse("registry:aisystem_tab", args=[self.ai_system_id, "lifecycle"])
-
-    def change_log_parent(self):
-        return self.ai_system
 
     def clean(self):
         errors = {}
@@ -564,7 +550,7 @@ class AcceptanceCriterion(AimsModel):
         return _meets(self.measured_value, self.comparator, self.threshold)
 
 
-class Release(AimsModel):
+class Release(SystemRecord, AimsModel):
     """A release of an AI system into use (A.6.2.5), recorded only through its gate."""
 
     ai_system = models.ForeignKey(
@@ -588,6 +574,8 @@ class Release(AimsModel):
         related_name="+",
     )
 
+    system_tab = "lifecycle"
+    # Releases are recorded through the gate and never deleted.
     inherit_permissions = {
         "view": ("ai_system", "view"),
         "change": ("ai_system", "change"),
@@ -606,12 +594,6 @@ class Release(AimsModel):
 
     def __str__(self):
         return f"Release {self.release_version}"
-
-    def get_absolute_url(self):
-        return reverse("registry:aisystem_tab", args=[self.ai_system_id, "lifecycle"])
-
-    def change_log_parent(self):
-        return self.ai_system
 
     def clean(self):
         if self.released_on and self.released_on > timezone.localdate():

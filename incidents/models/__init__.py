@@ -1,6 +1,7 @@
 from .concerns import REFERENCE_PREFIX as CONCERN_PREFIX
 from .concerns import Concern
 from .incidents import REFERENCE_PREFIX, Incident, TimelineEntry
+from .monitoring import MonitoringMetric, MonitoringPlan, MonitoringResult
 from .permissions import (
     ConcernGroupObjectPermission,
     ConcernUserObjectPermission,
@@ -17,5 +18,8 @@ __all__ = [
     "Incident",
     "IncidentGroupObjectPermission",
     "IncidentUserObjectPermission",
+    "MonitoringMetric",
+    "MonitoringPlan",
+    "MonitoringResult",
     "TimelineEntry",
 ]

@@ -80,6 +80,13 @@ def test_the_pdf_has_cover_contents_sections_page_numbers_and_manifest(
     for number, title in enumerate(
         [
             "Register entry",
+            # Sections the register and the incidents app add (audit.packs.extend).
+            "Resources and components (A.4)",
+            "Datasets, provenance and quality (A.7)",
+            "Suppliers and responsibilities (A.10)",
+            "Life-cycle records and release gate (A.6.2)",
+            "Incidents (A.8.4; EU AI Act Art. 73)",
+            "Post-market monitoring (EU AI Act Art. 72)",
             "Risks and treatment",
             "Controls and evidence index",
             "Change history",
@@ -118,7 +125,7 @@ def test_the_heat_maps_are_the_pages_svg(
     inherent, residual = content.context["heat_maps"]
     assert (inherent["total"], residual["total"]) == (2, 1)
     assert {cell.url for cell in inherent["cells"]} == {"#risks"}
-    risks_page = next(p for p in pdf_pages(stored_bytes(pack))[2:] if "2. Risks" in p)
+    risks_page = next(p for p in pdf_pages(stored_bytes(pack))[2:] if "8. Risks" in p)
     assert "Inherent risk (2 risks)" in risks_page
     assert "Residual risk (1 risk)" in risks_page
 
