@@ -239,6 +239,7 @@ def _exempt_paths() -> tuple[str, ...]:
         "mfa_enrol",
         "mfa_verify",
         "healthz",
+        "favicon",
         # Signing in through the identity provider instead is always open.
         "oidc_authentication_init",
         "oidc_authentication_callback",

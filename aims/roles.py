@@ -151,6 +151,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # The manager plans and runs audits; the committee approves the programme
         # and the chair signs the review off.
         "audit.conduct_audit",
+        "audit.run_audit",
         "!audit.approve_auditprogramme",
         "!audit.sign_managementreview",
     ),
@@ -210,6 +211,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "impact.add_impact",
         "impact.add_classification",
         "impact.add_fria",
+        # They turn the harms of their own systems into risks and are accountable for
+        # them (the impact service decides who may; see impact.services.may_create_risk).
+        "risk.own_risk",
         # Everyone reads the policies and the objectives that concern their systems.
         "governance.view_document",
         "governance.view_documentversion",
@@ -220,7 +224,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "audit.own_nonconformity",
         "audit.own_correctiveaction",
     ),
-    # Auditors run the audits they are assigned to (object permissions on the audit).
+    # Auditors run the audits they are assigned to (run_audit on that audit, granted
+    # by audit_save) without editing any audit's plan or the programme.
     AUDITOR: (
         "*.view_*",
         "controls.download_restricted_evidence",

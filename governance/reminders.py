@@ -46,10 +46,14 @@ def _acknowledgements_due(until: datetime.date):
                 )
 
 
-def _measurements_due(until: datetime.date):
+def overdue_indicators(today: datetime.date, until: datetime.date | None = None):
+    """(indicator, next due date) of every scheduled indicator whose next measurement
+    is due on or before ``until`` (default: today), overdue first; two queries."""
     from .choices import ObjectiveStatus
     from .models import Indicator, Measurement
+    from .schedule import next_due
 
+    until = until or today
     indicators = (
         Indicator.objects.filter(closed=False, objective__status=ObjectiveStatus.ACTIVE)
         .select_related("objective__owner")
@@ -58,20 +62,35 @@ def _measurements_due(until: datetime.date):
                 Measurement.objects.filter(indicator=OuterRef("pk"))
                 .order_by("-measured_on")
                 .values("measured_on")[:1]
-            )
+            ),
+            first_measured=Subquery(
+                Measurement.objects.filter(indicator=OuterRef("pk"))
+                .order_by("measured_on")
+                .values("measured_on")[:1]
+            ),
         )
     )
+    found = []
     for indicator in indicators:
-        start = indicator.last_measured or indicator.created.date()
-        due = start + datetime.timedelta(days=indicator.frequency_days)
-        if due <= until:
-            yield DueItem(
-                obj=indicator,
-                due_date=due,
-                responsible=(indicator.objective.owner,),
-                title=f"Measure {indicator}",
-                url=indicator.objective.get_absolute_url(),
-            )
+        due = next_due(indicator, indicator.last_measured, indicator.first_measured)
+        if due is not None and due <= until:
+            found.append((indicator, due))
+    return sorted(found, key=lambda pair: (pair[1], pair[0].pk))
+
+
+def _measurements_due(until: datetime.date):
+    """The next measurement of each indicator, from its schedule: the due date stays
+    put until someone measures, so the ladder escalates an overdue one."""
+    from django.utils import timezone
+
+    for indicator, due in overdue_indicators(timezone.localdate(), until):
+        yield DueItem(
+            obj=indicator,
+            due_date=due,
+            responsible=(indicator.objective.owner,),
+            title=f"Measure {indicator} (due {due:%Y-%m-%d})",
+            url=indicator.objective.get_absolute_url(),
+        )
 
 
 def _competence_due(until: datetime.date):

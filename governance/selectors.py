@@ -1,6 +1,8 @@
 """Reads of the management system's records that pages, API and packs share."""
 
+import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from .models import (
     PlannedChange,
     ScopeVersion,
 )
+from .schedule import schedule_for
 
 
 @dataclass
@@ -24,6 +27,14 @@ class IndicatorRow:
     indicator: Indicator
     measurements: list  # oldest first
     status: str
+    today: datetime.date | None = None
+
+    @cached_property
+    def schedule(self):
+        """When its measurements are due, and which were met (``governance.schedule``)."""
+        return schedule_for(
+            self.indicator, self.measurements, self.today or timezone.localdate()
+        )
 
     @property
     def latest(self):
@@ -55,7 +66,7 @@ def indicator_rows(indicators, today=None) -> list[IndicatorRow]:
             if indicator.closed and latest is None
             else indicator.status_for(latest, today)
         )
-        rows.append(IndicatorRow(indicator, measurements, status))
+        rows.append(IndicatorRow(indicator, measurements, status, today))
     return rows
 
 

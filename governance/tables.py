@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from aims.tables import OwnerOrderingMixin
 
+from .approvals import TopManagement, approval_badge
 from .models import (
     AimsRole,
     Commitment,
@@ -91,6 +92,8 @@ class ScopeVersionTable(tables.Table):
     status = tables.Column()
     approved_at = tables.DateTimeColumn(format="Y-m-d", verbose_name="Approved")
 
+    approved_by = tables.Column(verbose_name="Approved by")
+
     class Meta:
         model = ScopeVersion
         fields = ("number", "status", "approved_by", "approved_at", "next_review_date")
@@ -99,6 +102,16 @@ class ScopeVersionTable(tables.Table):
 
     def render_status(self, value, record):
         return badge(value, record.status)
+
+    def render_approved_by(self, value, record):
+        return approval_badge(_top_management(self).of_scope(record))
+
+
+def _top_management(table):
+    """One read of the roles records per table, whatever the number of rows."""
+    if not hasattr(table, "_top_management"):
+        table._top_management = TopManagement()
+    return table._top_management
 
 
 class DocumentTable(OwnerOrderingMixin, tables.Table):
@@ -139,6 +152,9 @@ class DocumentVersionTable(tables.Table):
 
     def render_version(self, record):
         return str(record)
+
+    def render_approver(self, value, record):
+        return approval_badge(_top_management(self).of_version(record))
 
     def render_status(self, value, record):
         return badge(value, record.status)

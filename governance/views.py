@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from aims.permissions import can, visible_to
@@ -13,6 +14,7 @@ from aims.reauth import SensitiveActionMixin
 from aims.views import generic
 
 from . import filtersets, forms, tables
+from .approvals import TopManagement, requires_top_management
 from .charts import trend_chart
 from .choices import ScopeStatus, VersionStatus
 from .markdown import render_markdown
@@ -36,6 +38,7 @@ from .models import (
     ScopeVersion,
     TrainingRecord,
 )
+from .schedule import schedule_for
 from .selectors import indicator_rows, overview
 from .services import (
     FrozenRecord,
@@ -269,6 +272,9 @@ class ScopeVersionDetailView(generic.ObjectDetailView):
             user,
         )
         return {
+            **_approval_context(
+                user, version, version.approved_by, version.approved_at
+            ),
             "systems": systems,
             "hidden_systems": version.ai_systems.count() - systems.count(),
             "may_approve": version.is_draft
@@ -324,24 +330,12 @@ class ScopeVersionDeleteView(generic.ObjectDeleteView):
         return obj
 
 
-class ScopeApproveView(SensitiveActionMixin, View):
-    def post(self, request, pk):
-        version = get_object_or_404(
-            visible_to(ScopeVersion.objects, request.user), pk=pk
-        )
-        form = forms.ApproveForm(request.POST)
-        form.is_valid()
-        try:
-            scope_approve(
-                version=version,
-                actor=request.user,
-                comment=form.cleaned_data.get("comment", ""),
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(version.get_absolute_url())
-        messages.success(request, f"Scope version {version.number} approved.")
-        return redirect(version.get_absolute_url())
+class ScopeApproveView(SensitiveActionMixin, generic.ObjectTransitionView):
+    queryset = ScopeVersion.objects.all()
+    service = scope_approve
+    object_arg = "version"
+    form_class = forms.ApproveForm
+    success_message = "Scope version {object.number} approved."
 
 
 class ScopeCompareView(View):
@@ -395,6 +389,7 @@ class DocumentDetailView(generic.ObjectDetailView):
                 "external_edition",
             ],
         ),
+        ("Documented information (7.5.1)", ["documented_information"]),
     ]
 
     def get_extra_context(self, document):
@@ -404,9 +399,11 @@ class DocumentDetailView(generic.ObjectDetailView):
         current = next(
             (v for v in versions if v.status == VersionStatus.APPROVED), None
         )
+        top = TopManagement()
         return {
-            "versions": versions,
+            "versions": [(v, top.of_version(v)) for v in versions],
             "current": current,
+            "current_approval": top.of_version(current) if current else None,
             "current_html": render_markdown(current.text) if current else "",
             "acknowledgements": acknowledgement_status(current) if current else None,
             "can_add_version": can(self.request.user, "add", DocumentVersion),
@@ -471,6 +468,7 @@ class DocumentVersionDetailView(generic.ObjectDetailView):
         user = self.request.user
         others = version.document.versions.exclude(pk=version.pk).order_by("-number")
         return {
+            **_approval_context(user, version, version.approver, version.approved_at),
             "html": render_markdown(version.text),
             "may_approve": version.is_editable
             and may_approve(user, version)
@@ -489,6 +487,23 @@ class DocumentVersionDetailView(generic.ObjectDetailView):
             "others": others,
             "is_editable": version.is_editable,
         }
+
+
+def _approval_context(user, record, person, at) -> dict:
+    """The approval and, for the approval form, who top management is and whether
+    ``user`` is (one query)."""
+    top = TopManagement()
+    approval = top.approval(record, person, at)
+    required = requires_top_management(record)
+    return {
+        "approval": approval,
+        "approval_clause": "5.2, the AI policy"
+        if isinstance(record, DocumentVersion)
+        else "4.3, the scope",
+        "top_holders": top.holders(),
+        "approval_needs_top_management": required,
+        "approver_is_top_management": bool(top.roles_of(user.pk, timezone.localdate())),
+    }
 
 
 def _publication():
@@ -556,54 +571,27 @@ def _version_for(request, pk):
     )
 
 
-class DocumentVersionSubmitView(View):
-    def post(self, request, pk):
-        version = _version_for(request, pk)
-        if not can(request.user, "change", version):
-            raise PermissionDenied("You may not submit this version.")
-        try:
-            document_version_submit(version=version, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"{version} submitted for approval.")
-        return redirect(version.get_absolute_url())
+class _VersionTransitionView(generic.ObjectTransitionView):
+    queryset = DocumentVersion.objects.select_related("document")
+    object_arg = "version"
 
 
-class DocumentVersionApproveView(SensitiveActionMixin, View):
-    def post(self, request, pk):
-        version = _version_for(request, pk)
-        form = forms.ApproveForm(request.POST)
-        form.is_valid()
-        try:
-            document_version_approve(
-                version=version,
-                actor=request.user,
-                comment=form.cleaned_data.get("comment", ""),
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"{version} approved and in force.")
-        return redirect(version.get_absolute_url())
+class DocumentVersionSubmitView(_VersionTransitionView):
+    action = "change"
+    service = document_version_submit
+    success_message = "{object} submitted for approval."
 
 
-class DocumentVersionWithdrawView(SensitiveActionMixin, View):
-    def post(self, request, pk):
-        version = _version_for(request, pk)
-        form = forms.ReasonForm(request.POST)
-        form.is_valid()
-        try:
-            document_version_withdraw(
-                version=version,
-                actor=request.user,
-                reason=form.cleaned_data.get("reason", ""),
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"{version} withdrawn.")
-        return redirect(version.get_absolute_url())
+class DocumentVersionApproveView(SensitiveActionMixin, _VersionTransitionView):
+    service = document_version_approve
+    form_class = forms.ApproveForm
+    success_message = "{object} approved and in force."
+
+
+class DocumentVersionWithdrawView(SensitiveActionMixin, _VersionTransitionView):
+    service = document_version_withdraw
+    form_class = forms.ReasonForm
+    success_message = "{object} withdrawn."
 
 
 class DocumentVersionPublishView(View):
@@ -742,7 +730,14 @@ class ObjectiveDetailView(generic.ObjectDetailView):
     def get_extra_context(self, objective):
         user = self.request.user
         rows = indicator_rows(objective.indicators.select_related("objective"))
+        upcoming = [
+            row.schedule.next_due
+            for row in rows
+            if row.schedule.next_due and not row.schedule.overdue_since
+        ]
         return {
+            "overdue_count": sum(1 for row in rows if row.schedule.overdue_since),
+            "next_due": min(upcoming, default=None),
             "indicators": [
                 (row, trend_chart(row.indicator, row.measurements)) for row in rows
             ],
@@ -783,6 +778,9 @@ class IndicatorDetailView(generic.ObjectDetailView):
         row = indicator_rows([indicator])[0]
         return {
             "row": row,
+            "schedule": schedule_for(
+                indicator, row.measurements, timezone.localdate(), history=12
+            ),
             "chart": trend_chart(indicator, row.measurements),
             "measurements": indicator.measurements.order_by("-measured_on")[:50],
             "can_measure": may_record_measurement(self.request.user, indicator)

@@ -479,11 +479,14 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"refusals": {"()": "aims.log_filters.RefusalFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Django's own console handler would print every error a second time.
     "loggers": {
         "django": {"handlers": [], "propagate": True},
+        # A 403 is one INFO line (user, path, reason), not a traceback.
+        "django.request": {"filters": ["refusals"]},
         # WeasyPrint logs every layout step at INFO (evidence packs); keep its warnings.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -674,6 +677,21 @@ if len(AIMS_ESCALATION_DAYS) > 2 or 0 in AIMS_ESCALATION_DAYS:
     raise ImproperlyConfigured(
         "AIMS_ESCALATION_DAYS takes at most two values above 0 (escalation contact, "
         "then governance committee)"
+    )
+# Reminders counted in hours (hourly sources: serious-incident reports, EU AI Act
+# Art. 73): hours before the moment due at which the responsible people hear again (on
+# top of the lead days), and hours overdue after which it escalates to the escalation
+# contact, then to the governance committee.
+AIMS_URGENT_LEAD_HOURS = tuple(
+    sorted(_days("AIMS_URGENT_LEAD_HOURS", ["24", "4"]), reverse=True)
+)
+AIMS_URGENT_ESCALATION_HOURS = tuple(
+    sorted(_days("AIMS_URGENT_ESCALATION_HOURS", ["2", "8"]))
+)
+if len(AIMS_URGENT_ESCALATION_HOURS) > 2 or 0 in AIMS_URGENT_ESCALATION_HOURS:
+    raise ImproperlyConfigured(
+        "AIMS_URGENT_ESCALATION_HOURS takes at most two values above 0 (escalation "
+        "contact, then governance committee)"
     )
 # The weekday on which people who chose a weekly digest get it.
 _digest_weekday = (env("AIMS_DIGEST_WEEKDAY") or "monday").strip().lower()

@@ -21,6 +21,7 @@ from aims import exports, record_tabs
 from aims.models import ObjectChange
 from aims.permissions import can, permitted_actions, visible_to
 from aims.services import EditConflict, object_delete, object_save
+from aims.tables import CHOOSER_PARAMS, chooser_query, configure_columns
 
 from .display import fieldset_rows
 
@@ -32,6 +33,7 @@ __all__ = [
     "ObjectDetailView",
     "ObjectEditView",
     "ObjectListView",
+    "ObjectTransitionView",
 ]
 
 
@@ -89,6 +91,7 @@ class BaseObjectView(View):
             "active_tab": active_tab,
             "record_tabs": record_tabs.tabs_for(self.model, self.request.user, obj),
             "record_actions": record_tabs.actions_for(self.request, obj),
+            "record_alerts": record_tabs.alerts_for(self.request, obj),
         }
 
     def render(self, context, status=200):
@@ -123,12 +126,19 @@ class ObjectListView(BaseObjectView):
             )
         table = self.table_class(rows, request=request)
         RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        column_choices = configure_columns(table, request)
+        query = request.GET.copy()
+        for key in CHOOSER_PARAMS:
+            query.pop(key, None)
         return self.render(
             self.base_context(
                 filterset=filterset,
                 table=table,
+                column_choices=column_choices,
+                columns_chosen=table.columns_chosen,
+                chooser_query=chooser_query(request),
                 export_formats=exports.FORMATS if self.exporter else (),
-                query=request.GET.urlencode(),
+                query=query.urlencode(),
                 **self.get_extra_context(rows),
             )
         )
@@ -350,3 +360,54 @@ class ObjectChangeLogView(BaseObjectView):
         return self.render(
             self.base_context(page_obj=page, **self.record_context(obj, "history"))
         )
+
+
+class ObjectTransitionView(BaseObjectView):
+    """A button on a record's page that moves the record through its workflow (submit,
+    approve, withdraw, ...) by calling one service, then returns to the record.
+
+    Configure ``queryset``, ``service`` (the function itself; read from the class, so it is not bound), ``object_arg``
+    (the keyword the service takes the record as), an optional ``form_class`` whose
+    cleaned fields become further keyword arguments (``comment``, ``reason``), and
+    ``success_message`` (``str.format`` with ``object``, the record the service
+    returned). ``action`` is the permission checked on the record before the service
+    runs; the service still enforces its own rules (four eyes, committee only), so a
+    refusal there is a 403 and a rule it states about the input is a message on the
+    record's page. Put ``aims.reauth.SensitiveActionMixin`` first in the bases of an
+    approval.
+    """
+
+    http_method_names = ["post"]
+    service = None
+    object_arg = "instance"
+    form_class = None
+    success_message = "{object} saved."
+
+    def service_kwargs(self, request) -> dict:
+        if self.form_class is None:
+            return {}
+        form = self.form_class(request.POST)
+        # A field that fails its own checks is passed empty: the service then says, by
+        # name, what it needs (e.g. "Say why the version is withdrawn.").
+        form.is_valid()
+        return {
+            name: form.cleaned_data.get(name, getattr(field, "empty_value", None))
+            for name, field in form.fields.items()
+        }
+
+    def post(self, request, pk):
+        obj = self.get_object(pk=pk)
+        try:
+            result = type(self).service(
+                **{self.object_arg: obj},
+                actor=request.user,
+                **self.service_kwargs(request),
+            )
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(
+                request, self.success_message.format(object=result or obj)
+            )
+        return redirect(_safe_next(request) or obj.get_absolute_url())

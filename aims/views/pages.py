@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -16,6 +17,13 @@ from aims import accounts, dashboard
 from aims.filtersets import ObjectChangeFilterSet
 from aims.models import ObjectChange
 from aims.permissions import can, visible_to
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; send them to the static one."""
+    return redirect(static("favicon.ico"))
 
 
 def home(request):

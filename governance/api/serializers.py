@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aims.api.serializers import AimsModelSerializer, UserBriefSerializer
@@ -7,6 +8,8 @@ from controls.models import Control, Evidence
 from registry.models import AIRole, AISystem
 from risk.models import AIObjective
 
+from .. import forms
+from ..document_items import document_item_choices
 from ..models import (
     AimsRole,
     Commitment,
@@ -56,6 +59,54 @@ def _systems():
 WEB_URL = {"source": "get_absolute_url", "read_only": True}
 
 
+# What the API adds around a referenced record's form fields.
+REFERENCED = ("id", "reference", "version")
+STAMPED = ("created", "updated", "web_url")
+
+
+class ApprovalSerializer(serializers.Serializer):
+    top_management = serializers.BooleanField(
+        help_text="The approver held a top-management role that day (roles records)."
+    )
+    top_management_roles = serializers.ListField(child=serializers.CharField())
+    requires_top_management = serializers.BooleanField(
+        help_text="The approval is top management's (the AI policy, the scope)."
+    )
+    flagged = serializers.BooleanField(
+        help_text="Top management's approval given by someone who was not."
+    )
+
+
+@extend_schema_field(ApprovalSerializer(allow_null=True))
+class ApprovalField(serializers.Field):
+    """Who approved and whether they were top management; the roles records are read
+    once per response (kept in the serializer context), not once per row."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Null until approved.")
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        from ..approvals import TopManagement
+
+        context = self.context
+        if "_top_management" not in context:
+            context["_top_management"] = TopManagement()
+        top = context["_top_management"]
+        approval = (
+            top.of_version(obj)
+            if isinstance(obj, DocumentVersion)
+            else top.of_scope(obj)
+        )
+        return approval.as_dict() if approval else None
+
+
+def from_form(form, *, before=("id", "version"), after=()) -> list[str]:
+    """A serializer's fields: what people write is the form's list (one source for
+    pages and API), framed by what only the API shows (keys, versions, links)."""
+    return [*before, *form.Meta.fields, *after]
+
+
 class OrganisationContextSerializer(AimsModelSerializer):
     ai_roles = serializers.SlugRelatedField(
         slug_field="slug", queryset=AIRole.objects.all(), many=True, required=False
@@ -63,17 +114,7 @@ class OrganisationContextSerializer(AimsModelSerializer):
 
     class Meta:
         model = OrganisationContext
-        fields = [
-            "id",
-            "version",
-            "ai_roles",
-            "ai_roles_note",
-            "intended_purpose_summary",
-            "climate_change",
-            "climate_change_rationale",
-            "climate_change_decided_on",
-            "updated",
-        ]
+        fields = from_form(forms.OrganisationContextForm, after=("updated",))
         read_only_fields = ["updated"]
 
 
@@ -83,24 +124,7 @@ class ContextIssueSerializer(AimsModelSerializer):
 
     class Meta:
         model = ContextIssue
-        fields = [
-            "id",
-            "reference",
-            "version",
-            "title",
-            "kind",
-            "category",
-            "description",
-            "effect",
-            "source",
-            "is_climate_change",
-            "owner",
-            "review_date",
-            "status",
-            "created",
-            "updated",
-            "web_url",
-        ]
+        fields = from_form(forms.ContextIssueForm, before=REFERENCED, after=STAMPED)
         read_only_fields = ["reference", "created", "updated"]
 
 
@@ -110,20 +134,7 @@ class InterestedPartySerializer(AimsModelSerializer):
 
     class Meta:
         model = InterestedParty
-        fields = [
-            "id",
-            "reference",
-            "version",
-            "name",
-            "kind",
-            "needs_and_expectations",
-            "owner",
-            "review_date",
-            "status",
-            "created",
-            "updated",
-            "web_url",
-        ]
+        fields = from_form(forms.InterestedPartyForm, before=REFERENCED, after=STAMPED)
         read_only_fields = ["reference", "created", "updated"]
 
 
@@ -138,77 +149,45 @@ class PartyRequirementSerializer(AimsModelSerializer):
 
     class Meta:
         model = PartyRequirement
-        fields = [
-            "id",
-            "version",
-            "party",
-            "requirement",
-            "adopted",
-            "how_addressed",
-            "controls",
-            "documents",
-            "objectives",
-            "created",
-            "updated",
-        ]
+        fields = from_form(forms.PartyRequirementForm, after=("created", "updated"))
         read_only_fields = ["created", "updated"]
 
 
 class ScopeVersionSerializer(AimsModelSerializer):
     ai_systems = _systems()
     approved_by = UserBriefSerializer(read_only=True, allow_null=True)
+    approval = ApprovalField()
     web_url = serializers.CharField(**WEB_URL)
 
     class Meta:
         model = ScopeVersion
-        fields = [
-            "id",
-            "number",
-            "version",
-            "status",
-            "statement",
-            "boundaries",
-            "units_and_sites",
-            "ai_systems",
-            "interfaces",
-            "exclusions",
-            "exclusion_justification",
-            "summary_of_changes",
-            "next_review_date",
-            "approved_by",
-            "approved_at",
-            "approval_comment",
-            "web_url",
-        ]
+        fields = from_form(
+            forms.ScopeVersionForm,
+            before=("id", "number", "version", "status"),
+            after=(
+                "approved_by",
+                "approved_at",
+                "approval_comment",
+                "approval",
+                "web_url",
+            ),
+        )
         read_only_fields = ["number", "status", "approved_at", "approval_comment"]
 
 
 class DocumentSerializer(AimsModelSerializer):
     owner = _user()
     controls = _controls()
+    documented_information = serializers.ListField(
+        child=serializers.ChoiceField(choices=document_item_choices()),
+        required=False,
+        help_text=Document._meta.get_field("documented_information").help_text,
+    )
     web_url = serializers.CharField(**WEB_URL)
 
     class Meta:
         model = Document
-        fields = [
-            "id",
-            "reference",
-            "version",
-            "title",
-            "doc_type",
-            "purpose",
-            "owner",
-            "classification",
-            "retention",
-            "review_interval_months",
-            "next_review_date",
-            "external_source",
-            "external_edition",
-            "controls",
-            "created",
-            "updated",
-            "web_url",
-        ]
+        fields = from_form(forms.DocumentForm, before=REFERENCED, after=STAMPED)
         read_only_fields = ["reference", "created", "updated"]
 
 
@@ -216,6 +195,7 @@ class DocumentVersionSerializer(AimsModelSerializer):
     document = serializers.PrimaryKeyRelatedField(queryset=Document.objects.all())
     author = UserBriefSerializer(read_only=True)
     approver = UserBriefSerializer(read_only=True, allow_null=True)
+    approval = ApprovalField()
     file = serializers.FileField(
         write_only=True, required=False, help_text="Optional file (evidence store)."
     )
@@ -225,26 +205,23 @@ class DocumentVersionSerializer(AimsModelSerializer):
 
     class Meta:
         model = DocumentVersion
-        fields = [
-            "id",
-            "document",
-            "number",
-            "version",
-            "status",
-            "text",
-            "change_summary",
-            "effective_date",
-            "author",
-            "approver",
-            "approved_at",
-            "approval_comment",
-            "file",
-            "evidence",
-            "sha256",
-            "created",
-            "updated",
-            "web_url",
-        ]
+        fields = from_form(
+            forms.DocumentVersionForm,
+            before=("id", "document", "number", "version", "status"),
+            after=(
+                "author",
+                "approver",
+                "approved_at",
+                "approval_comment",
+                "approval",
+                "file",
+                "evidence",
+                "sha256",
+                "created",
+                "updated",
+                "web_url",
+            ),
+        )
         read_only_fields = ["number", "status", "approved_at", "approval_comment"]
 
     def get_sha256(self, obj) -> str | None:
@@ -317,25 +294,7 @@ class ObjectiveSerializer(AimsModelSerializer):
 
     class Meta:
         model = Objective
-        fields = [
-            "id",
-            "reference",
-            "version",
-            "title",
-            "description",
-            "owner",
-            "target",
-            "due_date",
-            "resources",
-            "evaluation_method",
-            "concerns",
-            "ai_systems",
-            "annex_c_objectives",
-            "status",
-            "created",
-            "updated",
-            "web_url",
-        ]
+        fields = from_form(forms.ObjectiveForm, before=REFERENCED, after=STAMPED)
         read_only_fields = ["reference", "created", "updated"]
 
 
@@ -347,21 +306,7 @@ class IndicatorSerializer(AimsModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = [
-            "id",
-            "version",
-            "objective",
-            "name",
-            "unit",
-            "value_type",
-            "direction",
-            "target",
-            "threshold",
-            "frequency",
-            "closed",
-            "status",
-            "web_url",
-        ]
+        fields = from_form(forms.IndicatorForm, after=("status", "web_url"))
 
     def get_status(self, obj) -> str:
         from types import SimpleNamespace
@@ -380,18 +325,7 @@ class MeasurementSerializer(AimsModelSerializer):
 
     class Meta:
         model = Measurement
-        fields = [
-            "id",
-            "version",
-            "indicator",
-            "value",
-            "measured_on",
-            "period",
-            "note",
-            "evidence",
-            "created",
-            "updated",
-        ]
+        fields = from_form(forms.MeasurementForm, after=("created", "updated"))
         read_only_fields = ["created", "updated"]
 
 
@@ -401,21 +335,7 @@ class PlannedChangeSerializer(AimsModelSerializer):
 
     class Meta:
         model = PlannedChange
-        fields = [
-            "id",
-            "reference",
-            "version",
-            "title",
-            "description",
-            "purpose",
-            "resources",
-            "responsible",
-            "planned_for",
-            "status",
-            "created",
-            "updated",
-            "web_url",
-        ]
+        fields = from_form(forms.PlannedChangeForm, before=REFERENCED, after=STAMPED)
         read_only_fields = ["reference", "created", "updated"]
 
 
@@ -424,16 +344,7 @@ class AimsRoleSerializer(AimsModelSerializer):
 
     class Meta:
         model = AimsRole
-        fields = [
-            "id",
-            "version",
-            "name",
-            "responsibilities",
-            "authorities",
-            "reports_to",
-            "top_management",
-            "web_url",
-        ]
+        fields = from_form(forms.AimsRoleForm, after=("web_url",))
 
 
 class RoleAssignmentSerializer(AimsModelSerializer):
@@ -442,7 +353,7 @@ class RoleAssignmentSerializer(AimsModelSerializer):
 
     class Meta:
         model = RoleAssignment
-        fields = ["id", "version", "role", "person", "deputy", "since", "until"]
+        fields = from_form(forms.RoleAssignmentForm, after=())
 
 
 class CommitmentSerializer(AimsModelSerializer):
@@ -453,7 +364,7 @@ class CommitmentSerializer(AimsModelSerializer):
 
     class Meta:
         model = Commitment
-        fields = ["id", "version", "statement", "made_by", "made_on", "evidence"]
+        fields = from_form(forms.CommitmentForm, after=())
 
 
 class CompetenceRequirementSerializer(AimsModelSerializer):
@@ -467,17 +378,7 @@ class CompetenceRequirementSerializer(AimsModelSerializer):
 
     class Meta:
         model = CompetenceRequirement
-        fields = [
-            "id",
-            "version",
-            "title",
-            "description",
-            "applies_to",
-            "aims_role",
-            "portal_role",
-            "ai_literacy",
-            "validity_months",
-        ]
+        fields = from_form(forms.CompetenceRequirementForm, after=())
 
 
 class TrainingRecordSerializer(AimsModelSerializer):
@@ -488,18 +389,7 @@ class TrainingRecordSerializer(AimsModelSerializer):
 
     class Meta:
         model = TrainingRecord
-        fields = [
-            "id",
-            "version",
-            "person",
-            "requirement",
-            "kind",
-            "title",
-            "provider",
-            "completed_on",
-            "expires_on",
-            "certificate",
-        ]
+        fields = from_form(forms.TrainingRecordForm, after=())
 
 
 class CommunicationItemSerializer(AimsModelSerializer):
@@ -507,17 +397,7 @@ class CommunicationItemSerializer(AimsModelSerializer):
 
     class Meta:
         model = CommunicationItem
-        fields = [
-            "id",
-            "version",
-            "topic",
-            "audience",
-            "reach",
-            "timing",
-            "channel",
-            "communicator",
-            "next_due",
-        ]
+        fields = from_form(forms.CommunicationItemForm, after=())
 
 
 class CommunicationRecordSerializer(AimsModelSerializer):
@@ -527,7 +407,7 @@ class CommunicationRecordSerializer(AimsModelSerializer):
 
     class Meta:
         model = CommunicationRecord
-        fields = ["id", "version", "item", "happened_on", "summary", "evidence"]
+        fields = from_form(forms.CommunicationRecordForm, after=())
 
 
 class CompetenceGapSerializer(serializers.Serializer):

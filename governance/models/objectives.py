@@ -97,6 +97,13 @@ class Indicator(AimsModel):
     frequency = models.CharField(
         "measured", max_length=12, choices=Frequency, default=Frequency.MONTHLY
     )
+    first_due = models.DateField(
+        "first measurement due",
+        null=True,
+        blank=True,
+        help_text="Then one measurement per period of the frequency. "
+        "Empty: one period after the indicator was added.",
+    )
     closed = models.BooleanField(
         default=False, help_text="A closed indicator takes no more measurements."
     )
