@@ -54,3 +54,26 @@ def second_factor_roles_exist(app_configs=None, **kwargs):
             id="aims.E002",
         )
     ]
+
+
+@checks.register(checks.Tags.security)
+def sso_role_map_names_roles(app_configs=None, **kwargs):
+    """``AIMS_OIDC_ROLE_MAP`` values must be role names, or people get no role."""
+    from django.conf import settings
+
+    from .roles import ROLE_PERMISSIONS
+
+    unknown = set()
+    for roles in settings.AIMS_OIDC_ROLE_MAP.values():
+        for role in [roles] if isinstance(roles, str) else roles:
+            if role not in ROLE_PERMISSIONS:
+                unknown.add(str(role))
+    if not unknown:
+        return []
+    return [
+        checks.Error(
+            f"AIMS_OIDC_ROLE_MAP names unknown roles: {', '.join(sorted(unknown))}.",
+            hint=f"Use role names as written: {', '.join(ROLE_PERMISSIONS)}.",
+            id="aims.E003",
+        )
+    ]

@@ -60,7 +60,8 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 # Set by the identity-provider sign-in: such a session needs no local second factor.
 SSO_SESSION_KEY = "aims_signed_in_with_sso"
 # When this session was last found not to need a second factor (seconds since the
-# epoch): the check costs two queries, so it runs at sign-in and then once a minute.
+# epoch): the check costs two queries, so it runs at sign-in and then, while some role
+# requires a second factor, once a minute (a role given meanwhile is enforced).
 CLEARED_KEY = "aims_mfa_not_needed_at"
 RECHECK_SECONDS = 60
 
@@ -232,7 +233,17 @@ def qr_code_svg(device: TOTPDevice) -> str:
 
 
 def _exempt_paths() -> tuple[str, ...]:
-    names = ("login", "logout", "mfa_enrol", "mfa_verify", "healthz")
+    names = (
+        "login",
+        "logout",
+        "mfa_enrol",
+        "mfa_verify",
+        "healthz",
+        "favicon",
+        # Signing in through the identity provider instead is always open.
+        "oidc_authentication_init",
+        "oidc_authentication_callback",
+    )
     return tuple(reverse(name) for name in names)
 
 
@@ -260,7 +271,12 @@ class SecondFactorRequiredMiddleware:
         if session.get(SSO_SESSION_KEY):
             return False
         cleared = session.get(CLEARED_KEY)
-        if cleared is not None and time.time() - cleared < RECHECK_SECONDS:
+        # Without required roles only this session's own enrolment (which verifies it)
+        # or a new sign-in changes the answer: no need to ask again.
+        if cleared is not None and (
+            not settings.AIMS_MFA_REQUIRED_ROLES
+            or time.time() - cleared < RECHECK_SECONDS
+        ):
             return False
         if must_verify(user):
             session.pop(CLEARED_KEY, None)

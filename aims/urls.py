@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from aims import oidc
 from aims.api.schema_view import CachedSchemaView
 from aims.views import mfa, notifications, pages, readiness
 
@@ -13,7 +14,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", pages.healthz, name="healthz"),
     path("favicon.ico", pages.favicon, name="favicon"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", pages.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -78,6 +79,17 @@ urlpatterns = [
         "accounts/two-factor/turn-off/",
         mfa.MfaTurnOffView.as_view(),
         name="mfa_turn_off",
+    ),
+    # Single sign-on (aims.oidc): 404 unless AIMS_OIDC_ENABLED.
+    path(
+        "oidc/authenticate/",
+        login_not_required(oidc.SignInView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        login_not_required(oidc.CallbackView.as_view()),
+        name="oidc_authentication_callback",
     ),
     path("changelog/", pages.ChangeLogListView.as_view(), name="changelog"),
     path("readiness/", readiness.ReadinessView.as_view(), name="readiness"),

@@ -236,6 +236,65 @@ OTP_TOTP_ISSUER = env("AIMS_MFA_ISSUER") or f"AIMS {AIMS_ORGANISATION_NAME}"
 # Administrators reset a lost device in the admin site; they never read its key.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# Single sign-on with the organisation's identity provider (OpenID Connect, aims.oidc;
+# mozilla-django-oidc, code flow with PKCE). Off unless AIMS_OIDC_ENABLED=1. Register
+# the portal at the provider with the redirect URI <AIMS_BASE_URL>/oidc/callback/.
+# AIMS_OIDC_ROLE_MAP maps the provider's groups to portal roles as JSON, e.g.
+# {"aims-committee": "Governance committee", "aims-admins": "Administrator"}; each
+# sign-in sets the user's roles to the mapped ones, and nobody without one gets in.
+AIMS_OIDC_ENABLED = envbool("AIMS_OIDC_ENABLED", False)
+AIMS_OIDC_LABEL = env("AIMS_OIDC_LABEL") or "your organisation's sign-in"
+AIMS_OIDC_ISSUER = env("AIMS_OIDC_ISSUER", "")
+AIMS_OIDC_GROUPS_CLAIM = env("AIMS_OIDC_GROUPS_CLAIM") or "groups"
+
+
+def _oidc_role_map(text: str) -> dict:
+    import json
+
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        raise ImproperlyConfigured("AIMS_OIDC_ROLE_MAP must be a JSON object") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured("AIMS_OIDC_ROLE_MAP must be a JSON object")
+    return value
+
+
+AIMS_OIDC_ROLE_MAP = _oidc_role_map(env("AIMS_OIDC_ROLE_MAP", ""))
+# mozilla-django-oidc reads these names (empty when SSO is off; its views need them).
+OIDC_RP_CLIENT_ID = env("AIMS_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = envsecret("AIMS_OIDC_CLIENT_SECRET") or ""
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("AIMS_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env("AIMS_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env("AIMS_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env("AIMS_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env("AIMS_OIDC_SIGN_ALGO") or "RS256"
+OIDC_RP_SCOPES = env("AIMS_OIDC_SCOPES") or "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = envint("AIMS_OIDC_TIMEOUT_SECONDS", 10)
+OIDC_CREATE_USER = envbool("AIMS_OIDC_CREATE_USERS", True)
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+if AIMS_OIDC_ENABLED:
+    _missing = [
+        name
+        for name, value in (
+            ("AIMS_OIDC_CLIENT_ID", OIDC_RP_CLIENT_ID),
+            ("AIMS_OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+            ("AIMS_OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
+            ("AIMS_OIDC_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
+            ("AIMS_OIDC_USERINFO_ENDPOINT", OIDC_OP_USER_ENDPOINT),
+            ("AIMS_OIDC_JWKS_ENDPOINT", OIDC_OP_JWKS_ENDPOINT),
+            ("AIMS_OIDC_ROLE_MAP", AIMS_OIDC_ROLE_MAP),
+        )
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"AIMS_OIDC_ENABLED=1 needs {', '.join(_missing)}"
+        )
+    # After the password backends: it answers only the provider's callback.
+    AUTHENTICATION_BACKENDS.append("aims.oidc.PortalOIDCBackend")
+
 # Internationalisation: times are stored and shown in UTC (evidence must be unambiguous).
 
 LANGUAGE_CODE = "en-gb"

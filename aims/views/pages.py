@@ -1,6 +1,7 @@
 """Portal-wide pages: home, change log, API token, health check, sections to come."""
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -219,6 +220,19 @@ def healthz(request):
     return response
 
 
+class LoginView(auth_views.LoginView):
+    """The password form, and the identity provider's button when SSO is on."""
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        context = super().get_context_data(**kwargs)
+        if settings.AIMS_OIDC_ENABLED:
+            context["sso_label"] = settings.AIMS_OIDC_LABEL
+            context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        return context
+
+
 class ReauthenticateView(View):
     """Confirm the password before a sensitive action (``aims.reauth``), and the second
     factor too for an account that has one: a session left open on a desk must not
@@ -266,7 +280,14 @@ class ReauthenticateView(View):
         )
 
     def _context(self, request) -> dict:
-        return {"next": _safe_next_url(request), "asks_code": self._asks_code(request)}
+        from aims import mfa
+
+        return {
+            "next": _safe_next_url(request),
+            "asks_code": self._asks_code(request),
+            # Signed in through the provider: no local password; confirm there.
+            "sso": bool(request.session.get(mfa.SSO_SESSION_KEY)),
+        }
 
 
 def _safe_next_url(request) -> str:
