@@ -33,6 +33,7 @@ class RelatedNames:
     def __init__(self, user):
         self.user = user
         self._visible: dict[type, tuple[set, set] | None] = {}
+        self._references: dict[type, set | None] = {}
 
     def _visible_of(self, model):
         if model not in self._visible:
@@ -45,6 +46,51 @@ class RelatedNames:
                     {str(row) for row in rows},
                 )
         return self._visible[model]
+
+    def shows(self, obj) -> bool:
+        """Whether the reader may see ``obj`` (always, for records whose visibility is
+        not decided per object)."""
+        model = type(obj)
+        if not _per_object(model):
+            return True
+        visible = self._visible_of(model)
+        return visible is None or obj.pk in visible[0]
+
+    def name(self, obj) -> str:
+        return str(obj) if self.shows(obj) else HIDDEN
+
+    def names(self, objects, text=str) -> list[str]:
+        """``text(obj)`` of each record the reader may see, then how many they may not."""
+        objects = list(objects)
+        shown = [text(obj) for obj in objects if self.shows(obj)]
+        hidden = len(objects) - len(shown)
+        if hidden:
+            shown.append(HIDDEN if hidden == 1 else f"{hidden} records you may not see")
+        return shown
+
+    def references(self, model, references) -> list[str]:
+        """Of ``references`` (the ``reference`` texts of ``model`` records kept in a
+        snapshot), those the reader may see, then how many they may not."""
+        references = list(references)
+        if not _per_object(model):
+            return references
+        if model not in self._references:
+            if self.user is not None and self.user.has_perm(perm_name(model, "view")):
+                self._references[model] = None
+            else:
+                self._references[model] = set(
+                    visible_to(
+                        model._default_manager.all(), self.user, "view"
+                    ).values_list("reference", flat=True)
+                )
+        visible = self._references[model]
+        if visible is None:
+            return references
+        shown = [ref for ref in references if ref in visible]
+        hidden = len(references) - len(shown)
+        if hidden:
+            shown.append(HIDDEN if hidden == 1 else f"{hidden} records you may not see")
+        return shown
 
     def _related_model(self, model, name):
         if model is None:

@@ -10,7 +10,7 @@ from .models import (
     ManagementReview,
     Nonconformity,
 )
-from .views import audits, bundles, findings, packs, reviews
+from .views import audits, bundles, exports, findings, packs, reviews
 
 app_name = "audit"
 
@@ -142,6 +142,23 @@ urlpatterns = [
         "bundles/<int:pk>/retry/",
         bundles.AuditorBundleRetryView.as_view(),
         name="auditorbundle_retry",
+    ),
+    path("exports/", exports.ExportJobListView.as_view(), name="exportjob_list"),
+    path("exports/add/", exports.ExportJobRequestView.as_view(), name="exportjob_add"),
+    path(
+        "exports/<int:pk>/",
+        exports.ExportJobDetailView.as_view(),
+        name="exportjob_detail",
+    ),
+    path(
+        "exports/<int:pk>/download/",
+        exports.ExportJobDownloadView.as_view(),
+        name="exportjob_download",
+    ),
+    path(
+        "exports/<int:pk>/retry/",
+        exports.ExportJobRetryView.as_view(),
+        name="exportjob_retry",
     ),
 ]
 
