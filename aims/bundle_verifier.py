@@ -14,7 +14,12 @@ not the portal. It checks that
    bundle holds no file the manifest does not list;
 3. the change-log entries (``change-log/entries.jsonl``) form an unbroken hash chain:
    consecutive numbers, each entry linking to the one before, each hash recomputed from
-   the entry's content, ending at the head the manifest names.
+   the entry's content, ending at the head the manifest names;
+4. every signed change-log checkpoint the manifest lists (``checkpoints``: entry
+   number, head hash, time, signed by the portal's key when the portal checked its
+   chain) carries a valid signature of that key, and the bundle's entry of that
+   number has exactly that hash: entries up to it were not rewritten after the
+   checkpoint was taken, even by someone who recomputed the chain.
 
 Every file or entry that does not match is named. Exit status 0 when everything
 matches, 1 otherwise, 2 when the bundle cannot be read at all.
@@ -34,6 +39,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 FORMAT = "aims-auditor-bundle/1"
+CHECKPOINT_FORMAT = "aims-change-log-checkpoint/1"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 ENTRIES = "change-log/entries.jsonl"
@@ -69,6 +75,21 @@ def entry_payload(entry: dict) -> bytes:
     ).encode()
 
 
+def checkpoint_payload(seq: int, head_hash: str, time: str, key_id: str) -> bytes:
+    """The bytes a checkpoint's signature covers (the portal signs this very text)."""
+    return json.dumps(
+        {
+            "format": CHECKPOINT_FORMAT,
+            "seq": seq,
+            "head_hash": head_hash,
+            "time": time,
+            "key_id": key_id,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode()
+
+
 def entry_hash(entry: dict) -> str:
     return hashlib.sha256(entry_payload(entry)).hexdigest()
 
@@ -83,6 +104,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
     files_checked: int = 0
     entries_checked: int = 0
+    checkpoints_checked: int = 0
 
     @property
     def ok(self) -> bool:
@@ -122,7 +144,12 @@ def _check_signature(
         )
 
 
-def _check_chain(archive: zipfile.ZipFile, chain: dict, result: Result) -> None:
+def _check_chain(
+    archive: zipfile.ZipFile, chain: dict, result: Result, wanted: set | None = None
+) -> dict:
+    """Check the entries' chain; return the hash of each entry numbered in ``wanted``."""
+    wanted = wanted or set()
+    hashes: dict = {}
     expected_prev = chain.get("anchor_prev_hash")
     expected_seq = chain.get("first_seq")
     last_hash = None
@@ -134,8 +161,10 @@ def _check_chain(archive: zipfile.ZipFile, chain: dict, result: Result) -> None:
                 entry = json.loads(raw)
             except json.JSONDecodeError:
                 result.problem(f"{ENTRIES} line {line_number}: not JSON")
-                return
+                return hashes
             seq = entry.get("seq")
+            if seq in wanted:
+                hashes[seq] = entry.get("hash")
             if seq != expected_seq:
                 result.problem(
                     f"change-log entry #{expected_seq}: missing (found #{seq} instead)"
@@ -161,6 +190,41 @@ def _check_chain(archive: zipfile.ZipFile, chain: dict, result: Result) -> None:
         result.problem(
             "change log: the last entry's hash is not the head the manifest names"
         )
+    return hashes
+
+
+def _check_checkpoints(
+    checkpoints: list, hashes: dict, public_key_pem: str, result: Result
+) -> None:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        key = serialization.load_pem_public_key(public_key_pem.encode())
+    except ValueError:
+        return  # said already by the manifest's signature check
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    fingerprint = hashlib.sha256(raw).hexdigest()
+    for item in checkpoints:
+        seq, head_hash = item.get("seq"), item.get("head_hash")
+        name = f"checkpoint of entry #{seq} ({item.get('time')})"
+        data = checkpoint_payload(seq, head_hash, item.get("time"), item.get("key_id"))
+        try:
+            if item.get("key_id") != fingerprint:
+                raise InvalidSignature
+            key.verify(base64.b64decode(str(item.get("signature", ""))), data)
+        except (InvalidSignature, ValueError):
+            result.problem(f"{name}: not signed by this key (altered or forged)")
+            continue
+        if seq not in hashes:
+            result.problem(f"{name}: the bundle holds no entry #{seq}")
+        elif hashes[seq] != head_hash:
+            result.problem(
+                f"{name}: entry #{seq} has another hash than the signed checkpoint "
+                "(entries up to it were rewritten after it was taken)"
+            )
+        else:
+            result.checkpoints_checked += 1
 
 
 def verify(path: str, public_key_pem: str | None = None) -> Result:
@@ -216,11 +280,15 @@ def verify(path: str, public_key_pem: str | None = None) -> Result:
             )
 
         chain = manifest.get("change_log")
+        checkpoints = manifest.get("checkpoints") or []
+        hashes = {}
         if chain and chain.get("last_seq"):
             if ENTRIES in present:
-                _check_chain(archive, chain, result)
+                wanted = {item.get("seq") for item in checkpoints}
+                hashes = _check_chain(archive, chain, result, wanted)
             else:
                 result.problem(f"{ENTRIES}: missing")
+        _check_checkpoints(checkpoints, hashes, key, result)
     return result
 
 
@@ -244,7 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     for note in result.notes:
         print(f"note: {note}")
     print(
-        f"checked {result.files_checked} files and {result.entries_checked} change-log entries"
+        f"checked {result.files_checked} files, {result.entries_checked} change-log "
+        f"entries and {result.checkpoints_checked} signed checkpoints"
     )
     if result.ok:
         print("OK: every file and entry matches the signed manifest")

@@ -25,18 +25,19 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import signing
+from . import bundle_verifier, signing
 from .models import ChangeLogCheckpoint, ObjectChange
 from .models.change_log import GENESIS_HASH
 
 logger = logging.getLogger(__name__)
 
-FORMAT = "aims-change-log-checkpoint/1"
+FORMAT = bundle_verifier.CHECKPOINT_FORMAT
 
 __all__ = [
     "Checkpoint",
     "IntegrityReport",
     "file_checkpoints",
+    "checkpoints_between",
     "latest_checkpoint",
     "payload",
     "record_checkpoint",
@@ -51,6 +52,13 @@ class Checkpoint:
     time: str  # ISO 8601, UTC, microseconds: exactly the signed text
     key_id: str
     signature: str  # base64
+
+    @property
+    def moment(self):
+        """``time`` as a datetime (pages and packs print it)."""
+        import datetime
+
+        return datetime.datetime.fromisoformat(self.time)
 
     @property
     def identity(self) -> tuple:
@@ -72,18 +80,9 @@ class Checkpoint:
 
 
 def payload(seq: int, head_hash: str, time: str, key_id: str) -> bytes:
-    """The bytes a checkpoint's signature covers: canonical JSON (sorted keys, no spaces)."""
-    return json.dumps(
-        {
-            "format": FORMAT,
-            "seq": seq,
-            "head_hash": head_hash,
-            "time": time,
-            "key_id": key_id,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-    ).encode()
+    """The bytes a checkpoint's signature covers: canonical JSON (sorted keys, no
+    spaces). The bundle verifier checks checkpoints offline with this very function."""
+    return bundle_verifier.checkpoint_payload(seq, head_hash, time, key_id)
 
 
 def checkpoint_file() -> Path:
@@ -163,11 +162,32 @@ def record_checkpoint(seq: int, head_hash: str) -> Checkpoint:
     return checkpoint
 
 
-def latest_checkpoint() -> Checkpoint | None:
-    """The newest checkpoint signed by this portal, from the table or the file."""
-    rows = [_from_row(row) for row in ChangeLogCheckpoint.objects.all()[:50]]
-    candidates = [c for c in rows + file_checkpoints()[0] if c.signed_by_this_portal()]
+def latest_checkpoint(up_to_seq: int | None = None) -> Checkpoint | None:
+    """The newest checkpoint signed by this portal, from the table or the file; with
+    ``up_to_seq``, the newest that anchors an entry at or before it (what a pack or
+    bundle whose change log ends at that entry can print)."""
+    rows = ChangeLogCheckpoint.objects.all()
+    found = file_checkpoints()[0]
+    if up_to_seq is not None:
+        rows = rows.filter(seq__lte=up_to_seq)
+        found = [c for c in found if c.seq <= up_to_seq]
+    candidates = [
+        c
+        for c in [_from_row(row) for row in rows[:50]] + found
+        if c.signed_by_this_portal()
+    ]
     return max(candidates, key=lambda c: (c.seq, c.time), default=None)
+
+
+def checkpoints_between(first_seq: int, last_seq: int) -> list[Checkpoint]:
+    """Every checkpoint signed by this portal that anchors an entry from ``first_seq``
+    to ``last_seq`` (table and file, once each), oldest first: what a bundle carrying
+    those entries lists, so its verifier can check them against the entries."""
+    rows = ChangeLogCheckpoint.objects.filter(seq__gte=first_seq, seq__lte=last_seq)
+    found = [c for c in file_checkpoints()[0] if first_seq <= c.seq <= last_seq]
+    unique = {c.identity: c for c in [_from_row(row) for row in rows] + found}
+    trusted = [c for c in unique.values() if c.signed_by_this_portal()]
+    return sorted(trusted, key=lambda c: (c.seq, c.time))
 
 
 @dataclass

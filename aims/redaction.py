@@ -18,7 +18,7 @@ from .permissions import has_direct_permission_models, perm_name, visible_to
 
 HIDDEN = "a record you may not see"
 
-__all__ = ["HIDDEN", "RelatedNames", "VisibleNames"]
+__all__ = ["HIDDEN", "RelatedNames"]
 
 
 def _per_object(model) -> bool:
@@ -33,6 +33,7 @@ class RelatedNames:
     def __init__(self, user):
         self.user = user
         self._visible: dict[type, tuple[set, set] | None] = {}
+        self._references: dict[type, set | None] = {}
 
     def _visible_of(self, model):
         if model not in self._visible:
@@ -45,6 +46,51 @@ class RelatedNames:
                     {str(row) for row in rows},
                 )
         return self._visible[model]
+
+    def shows(self, obj) -> bool:
+        """Whether the reader may see ``obj`` (always, for records whose visibility is
+        not decided per object)."""
+        model = type(obj)
+        if not _per_object(model):
+            return True
+        visible = self._visible_of(model)
+        return visible is None or obj.pk in visible[0]
+
+    def name(self, obj) -> str:
+        return str(obj) if self.shows(obj) else HIDDEN
+
+    def names(self, objects, text=str) -> list[str]:
+        """``text(obj)`` of each record the reader may see, then how many they may not."""
+        objects = list(objects)
+        shown = [text(obj) for obj in objects if self.shows(obj)]
+        hidden = len(objects) - len(shown)
+        if hidden:
+            shown.append(HIDDEN if hidden == 1 else f"{hidden} records you may not see")
+        return shown
+
+    def references(self, model, references) -> list[str]:
+        """Of ``references`` (the ``reference`` texts of ``model`` records kept in a
+        snapshot), those the reader may see, then how many they may not."""
+        references = list(references)
+        if not _per_object(model):
+            return references
+        if model not in self._references:
+            if self.user is not None and self.user.has_perm(perm_name(model, "view")):
+                self._references[model] = None
+            else:
+                self._references[model] = set(
+                    visible_to(
+                        model._default_manager.all(), self.user, "view"
+                    ).values_list("reference", flat=True)
+                )
+        visible = self._references[model]
+        if visible is None:
+            return references
+        shown = [ref for ref in references if ref in visible]
+        hidden = len(references) - len(shown)
+        if hidden:
+            shown.append(HIDDEN if hidden == 1 else f"{hidden} records you may not see")
+        return shown
 
     def _related_model(self, model, name):
         if model is None:
@@ -84,61 +130,3 @@ class RelatedNames:
             return data
         return {name: self.value(model, name, value) for name, value in data.items()}
 
-
-class VisibleNames:
-    """One reader's view of the records an export row names (its AI system, its risks,
-    its evidence): a record they may not see is not named.
-
-    For each model the reader does not see as a whole, the ids they may see are read
-    once per export (one query of integer ids, as the lists use), whatever the number
-    of rows. A reader who is nobody (``None``) sees no record decided per object.
-    """
-
-    def __init__(self, user):
-        self.user = user
-        self._ids: dict = {}
-
-    def sees(self, obj) -> bool:
-        model = type(obj)
-        if model not in self._ids:
-            if self.user is not None and self.user.has_perm(perm_name(model, "view")):
-                self._ids[model] = None  # every row
-            elif not _per_object(model):
-                self._ids[model] = set()  # no row: the reader's roles do not read it
-            else:
-                self._ids[model] = set(
-                    visible_to(model._default_manager.all(), self.user, "view")
-                    .order_by()
-                    .values_list("pk", flat=True)
-                )
-        ids = self._ids[model]
-        return ids is None or obj.pk in ids
-
-    def name(self, obj, text=str) -> str:
-        """``text(obj)``, or "a record you may not see"."""
-        if obj is None:
-            return ""
-        return text(obj) if self.sees(obj) else HIDDEN
-
-    def names(self, objs, text=str) -> list[str]:
-        """The names of the records the reader may see; the others are left out, not
-        counted (a count of hidden records is a disclosure too)."""
-        return [text(obj) for obj in objs if self.sees(obj)]
-
-    def references(self, model, references, field: str = "reference") -> list[str]:
-        """Of stored ``references`` (e.g. an approved SoA's frozen risk list), those of
-        records the reader may see (their references read once per export)."""
-        key = (model, field)
-        if key not in self._ids:
-            if self.user is not None and self.user.has_perm(perm_name(model, "view")):
-                self._ids[key] = None
-            elif not _per_object(model):
-                self._ids[key] = set()
-            else:
-                self._ids[key] = set(
-                    visible_to(model._default_manager.all(), self.user, "view")
-                    .order_by()
-                    .values_list(field, flat=True)
-                )
-        shown = self._ids[key]
-        return [ref for ref in references if shown is None or ref in shown]

@@ -1,6 +1,6 @@
 """How the audit app plugs into the portal's registries (called from ``AuditConfig.ready``)."""
 
-from aims import autocomplete, dashboard, navigation, record_tabs
+from aims import autocomplete, dashboard, exports, navigation, record_tabs
 from aims.events import register_events
 
 from .cards import audit_card
@@ -32,6 +32,11 @@ EVENTS = {
     "bundle.failed": "Auditor bundle failed",
     "bundle.retried": "Auditor bundle retried",
     "bundle.rebuilding": "Auditor bundle rebuilding",
+    "export.requested": "Export requested",
+    "export.ready": "Export ready",
+    "export.failed": "Export failed",
+    "export.retried": "Export retried",
+    "export.rebuilding": "Export rebuilding",
     "auditprogramme.approved": "Audit programme approved",
     "audit.objectivity_justified": "Auditor objectivity justified",
     "audit.started": "Audit started",
@@ -111,6 +116,8 @@ def _register_lookups() -> None:
 
 
 def register() -> None:
+    # The list pages' "XLSX in the background" button posts here (export jobs).
+    exports.set_background_url("audit:exportjob_add")
     register_builtin_kinds()
     _register_pack_kinds()
     register_events(EVENTS)

@@ -38,7 +38,7 @@ def evidence_pack_build_task(self, pack_id: int) -> dict:
 @shared_task(name="audit.pack_outbox")
 def pack_outbox_task() -> dict:
     """Every AIMS_PACK_OUTBOX_SECONDS (beat): send task messages the broker did not
-    take, and queue again builds whose worker was lost, of packs and bundles
+    take, and queue again builds whose worker was lost, of packs, bundles and exports
     alike (audit.services.filejobs)."""
     from .services.outbox import flush_outbox, reclaim_lost_builds
 
@@ -89,3 +89,25 @@ def auditor_bundle_build_task(self, bundle_id: int) -> dict:
     logger.info("Auditor bundle %s: %s", bundle.reference, bundle.status)
     return {"bundle": bundle_id, "built": True, "status": bundle.status}
 
+
+@shared_task(
+    bind=True,
+    name="audit.export_build",
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def export_build_task(self, job_id: int) -> dict:
+    """Build background export ``job_id`` (same guarantees as a pack build)."""
+    from .services.exports import export_build
+
+    eager = bool(self.request.is_eager)
+    job = export_build(
+        job_id=job_id,
+        task_id=self.request.id,
+        worker="" if eager else f"{self.request.hostname}/{os.getpid()}",
+        heartbeat=not eager,
+    )
+    if job is None:
+        return {"export": job_id, "built": False}
+    logger.info("Export %s: %s", job.reference, job.status)
+    return {"export": job_id, "built": True, "status": job.status}

@@ -15,7 +15,7 @@ from .models import (
     ManagementReview,
     Nonconformity,
 )
-from .views import audits, bundles, findings, packs, reviews
+from .views import audits, bundles, exports, findings, packs, reviews
 
 app_name = "audit"
 
@@ -183,6 +183,23 @@ urlpatterns = [
         detail=reviews.ManagementReviewDetailView,
         edit=reviews.ManagementReviewEditView,
         delete=reviews.ManagementReviewDeleteView,
+    ),
+    path("exports/", exports.ExportJobListView.as_view(), name="exportjob_list"),
+    path("exports/add/", exports.ExportJobRequestView.as_view(), name="exportjob_add"),
+    path(
+        "exports/<int:pk>/",
+        exports.ExportJobDetailView.as_view(),
+        name="exportjob_detail",
+    ),
+    path(
+        "exports/<int:pk>/download/",
+        exports.ExportJobDownloadView.as_view(),
+        name="exportjob_download",
+    ),
+    path(
+        "exports/<int:pk>/retry/",
+        exports.ExportJobRetryView.as_view(),
+        name="exportjob_retry",
     ),
     # Audits last: their paths start at the app's root.
     *model_urls(

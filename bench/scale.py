@@ -55,6 +55,16 @@ SIZES = {
     "small": {"systems": 100, "system_owners": 10, "risk_owners": 2},
     "large": {"systems": 10_000, "system_owners": 1_000, "risk_owners": 100},
 }
+# A smaller large organisation when the machine cannot seed and measure the full one
+# in the time at hand (``--large-systems``, passed on to the child processes): owners
+# keep ten systems each, so only the rest of the organisation shrinks.
+if os.environ.get("AIMS_BENCH_LARGE_SYSTEMS"):
+    _systems = int(os.environ["AIMS_BENCH_LARGE_SYSTEMS"])
+    SIZES["large"] = {
+        "systems": _systems,
+        "system_owners": max(10, _systems // 10),
+        "risk_owners": max(2, _systems // 100),
+    }
 RISKS_PER_SYSTEM = 10
 ACTIONS_PER_RISK = 2.5
 PASSWORD = "Bench-Harbour-4821"
@@ -1210,8 +1220,21 @@ def main():
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--explain", type=int, default=3)
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument(
+        "--large-systems",
+        type=int,
+        help="AI systems of the large organisation (default 10,000); the README "
+        "says which size a table was measured at",
+    )
     parser.add_argument("--output", default=str(ROOT / "var" / "bench-scale.json"))
     args = parser.parse_args()
+    if args.large_systems:
+        os.environ["AIMS_BENCH_LARGE_SYSTEMS"] = str(args.large_systems)
+        SIZES["large"] = {
+            "systems": args.large_systems,
+            "system_owners": max(10, args.large_systems // 10),
+            "risk_owners": max(2, args.large_systems // 100),
+        }
 
     if args.command == "seed" and os.environ.get("DJANGO_SETTINGS_MODULE"):
         return seed(args.size, args.mode)

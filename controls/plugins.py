@@ -11,7 +11,34 @@ from .readiness import register as register_readiness
 from .reminders import register_sources
 
 
+def _register_exports() -> None:
+    from aims import exports
+
+    from . import views
+    from .exports import evidence_exporter, soa_exporter
+
+    exports.register_list(
+        exports.ExportList(
+            key="soa",
+            title="Statement of Applicability",
+            exporter=soa_exporter,
+            rows=views.soa_export_rows,
+            page_url=exports.list_page("controls:soa"),
+        )
+    )
+    exports.register_list(
+        exports.ExportList(
+            key="evidence",
+            title="Evidence register",
+            exporter=evidence_exporter,
+            rows=views.EvidenceListView.export_rows,
+            page_url=exports.list_page("controls:evidence_list"),
+        )
+    )
+
+
 def register() -> None:
+    _register_exports()
     register_sources()
     register_readiness()
     register_events(

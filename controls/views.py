@@ -15,7 +15,7 @@ from aims.views import generic
 from risk.models import Risk
 
 from .choices import CheckResult, SoAStatus
-from .exports import soa_exporter
+from .exports import evidence_exporter, soa_exporter
 from .filtersets import ControlFilterSet, EvidenceFilterSet, SoAEntryFilterSet
 from .forms import (
     ApproveForm,
@@ -147,6 +147,24 @@ class ControlDeleteView(generic.ObjectDeleteView):
 # The Statement of Applicability
 
 
+def soa_export_rows(user, params):
+    """The SoA rows the page shows ``user`` for the filters in ``params`` (and the
+    version in ``soa_version``, default the current one): what a background export
+    writes."""
+    number = params.get("soa_version") or None
+    if number is not None and not str(number).isdigit():
+        raise ValidationError({"soa_version": "Give a version number."})
+    try:
+        version = _version_or_404(user, int(number) if number else None)
+    except Http404:
+        raise PermissionDenied("You may not see this SoA version.") from None
+    return SoAEntryFilterSet(
+        params or None,
+        queryset=soa_rows(version, reader=user),
+        request=generic.background_request(user, params),
+    ).qs
+
+
 class SoAView(View):
     template_name = "controls/soa.html"
 
@@ -168,6 +186,8 @@ class SoAView(View):
                 f"statement-of-applicability-v{version.number}",
                 user=request.user,
             )
+        export_query = request.GET.copy()
+        export_query["soa_version"] = str(version.number)
         rows = list(rows)
         return render(
             request,
@@ -178,6 +198,9 @@ class SoAView(View):
                 "filterset": filterset,
                 "query": request.GET.urlencode(),
                 "export_formats": exports.FORMATS,
+                "background_export_url": exports.background_url("soa"),
+                "export_key": "soa",
+                "export_query": export_query.urlencode(),
                 "editable_ids": _editable_entry_ids(request.user, version),
                 "can_approve": version.is_draft
                 and request.user.has_perm("controls.approve_soaversion"),
@@ -303,6 +326,8 @@ class EvidenceListView(generic.ObjectListView):
     queryset = Evidence.objects.select_related("owner").prefetch_related("controls")
     filterset_class = EvidenceFilterSet
     table_class = EvidenceTable
+    exporter = evidence_exporter
+    export_key = "evidence"
 
 
 class EvidenceDetailView(generic.ObjectDetailView):

@@ -12,7 +12,25 @@ from .packs import register_pack_sections
 from .reminders import register_sources
 
 
+def _register_exports() -> None:
+    from aims import exports
+
+    from . import views
+    from .exports import ai_system_exporter
+
+    exports.register_list(
+        exports.ExportList(
+            key="ai-systems",
+            title="AI system register",
+            exporter=ai_system_exporter,
+            rows=views.AISystemListView.export_rows,
+            page_url=exports.list_page("registry:aisystem_list"),
+        )
+    )
+
+
 def register() -> None:
+    _register_exports()
     register_sources()
     register_cards()
     register_conditions()

@@ -26,6 +26,7 @@ class AISystemListView(generic.ObjectListView):
     filterset_class = AISystemFilterSet
     table_class = AISystemTable
     exporter = ai_system_exporter
+    export_key = "ai-systems"
 
 
 class AISystemDetailView(generic.ObjectDetailView):

@@ -1,3 +1,5 @@
+"""The risk register's spreadsheet columns (pages, API and background exports)."""
+
 from aims.exports import Column, Exporter
 
 risk_exporter = Exporter(
@@ -6,14 +8,18 @@ risk_exporter = Exporter(
         Column("Title", lambda r: r.title),
         Column(
             "AI system",
-            lambda r, names: names.name(r.ai_system)
-            if r.ai_system
-            else "Organisation-wide",
-            names_records=True,
+            lambda r, reader: (
+                reader.name(r.ai_system) if r.ai_system else "Organisation-wide"
+            ),
+            per_reader=True,
         ),
         Column("Risk source", lambda r: str(r.risk_source)),
         Column("Consequence", lambda r: r.consequence),
-        Column("Affected objectives", lambda r: [str(o) for o in r.objectives.all()]),
+        Column(
+            "Affected objectives",
+            lambda r, reader: reader.names(r.objectives.all()),
+            per_reader=True,
+        ),
         Column("Affected parties", lambda r: r.affected_party_labels()),
         Column("Owner", lambda r: r.owner.username),
         Column("Status", lambda r: r.get_status_display()),

@@ -27,7 +27,25 @@ def acceptance_requests_card(request) -> dict | None:
     return {"acceptance_requests": rows, "acceptance_count": pending.count()}
 
 
+def _register_exports() -> None:
+    from aims import exports
+
+    from . import views
+    from .exports import risk_exporter
+
+    exports.register_list(
+        exports.ExportList(
+            key="risks",
+            title="Risk register",
+            exporter=risk_exporter,
+            rows=views.RiskListView.export_rows,
+            page_url=exports.list_page("risk:risk_list"),
+        )
+    )
+
+
 def register() -> None:
+    _register_exports()
     register_sources()
     register_readiness()
     register_events(

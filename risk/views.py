@@ -53,6 +53,7 @@ class RiskListView(generic.ObjectListView):
     filterset_class = RiskFilterSet
     table_class = RiskTable
     exporter = risk_exporter
+    export_key = "risks"
 
     def get_extra_context(self, rows):
         return {"heat_maps": heat_maps(rows, criteria_current())}

@@ -394,6 +394,8 @@ AIMS_PACK_MAX_ATTEMPTS = envint("AIMS_PACK_MAX_ATTEMPTS", 3)
 AIMS_PACK_OUTBOX_SECONDS = envint("AIMS_PACK_OUTBOX_SECONDS", 30)
 # Auditor bundles copy every evidence file of their packs: a longer limit (seconds).
 AIMS_BUNDLE_TIME_LIMIT = envint("AIMS_BUNDLE_TIME_LIMIT", 1800)
+# Background exports (XLSX of a large list): 100,000 risks take about two minutes.
+AIMS_EXPORT_TIME_LIMIT = envint("AIMS_EXPORT_TIME_LIMIT", 900)
 
 # Cache: Redis when configured, so every web process shares it. A Redis that is down
 # or hangs makes cache reads miss and writes do nothing (aims.cache), so throttles
@@ -587,6 +589,7 @@ CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_ROUTES = {
     "audit.evidence_pack_build": {"queue": AIMS_PACK_QUEUE},
     "audit.auditor_bundle_build": {"queue": AIMS_PACK_QUEUE},
+    "audit.export_build": {"queue": AIMS_PACK_QUEUE},
 }
 # Redis gives an unacknowledged message to another worker after the visibility
 # timeout. Above the longest task (pack and bundle hard limits, CELERY_TASK_TIME_LIMIT)
@@ -595,7 +598,10 @@ CELERY_TASK_ROUTES = {
 # reclaims a pack sooner still).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": max(
-        AIMS_PACK_TIME_LIMIT + 30, AIMS_BUNDLE_TIME_LIMIT + 30, CELERY_TASK_TIME_LIMIT
+        AIMS_PACK_TIME_LIMIT + 30,
+        AIMS_BUNDLE_TIME_LIMIT + 30,
+        AIMS_EXPORT_TIME_LIMIT + 30,
+        CELERY_TASK_TIME_LIMIT,
     )
     + 60,
     "socket_timeout": REDIS_TIMEOUT,

@@ -9,7 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
 from django.urls import reverse
@@ -99,6 +99,16 @@ class BaseObjectView(View):
         return render(self.request, template.template.name, context, status=status)
 
 
+def background_request(user, params) -> HttpRequest:
+    """A GET request of ``user`` with the query ``params``, for reading a page's rows
+    outside a request (background exports): filter sets read the user from it."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.GET = params
+    request.user = user
+    return request
+
+
 class ObjectListView(BaseObjectView):
     """Filterable, sortable, paginated list with CSV/XLSX export of the filtered rows."""
 
@@ -106,14 +116,29 @@ class ObjectListView(BaseObjectView):
     filterset_class = None
     table_class = None
     exporter = None  # an aims.exports.Exporter
+    # The key of the list in aims.exports.register_list: it can be exported by a
+    # background job (large registers), with the page's filters.
+    export_key = None
     per_page = 25
 
-    def get(self, request):
+    def filtered_rows(self, request):
         queryset = self.get_queryset()
         filterset = self.filterset_class(
             request.GET or None, queryset=queryset, request=request
         )
-        rows = filterset.qs
+        return filterset, filterset.qs
+
+    @classmethod
+    def export_rows(cls, user, params):
+        """The rows this page shows ``user`` with the filters in ``params``: what a
+        background export of it writes."""
+        request = background_request(user, params)
+        view = cls()
+        view.setup(request)
+        return view.filtered_rows(request)[1]
+
+    def get(self, request):
+        filterset, rows = self.filtered_rows(request)
         export_format = request.GET.get("export")
         if export_format and self.exporter is not None:
             if export_format not in exports.FORMATS:
@@ -138,6 +163,8 @@ class ObjectListView(BaseObjectView):
                 columns_chosen=table.columns_chosen,
                 chooser_query=chooser_query(request),
                 export_formats=exports.FORMATS if self.exporter else (),
+                background_export_url=exports.background_url(self.export_key),
+                export_key=self.export_key,
                 query=query.urlencode(),
                 **self.get_extra_context(rows),
             )

@@ -2,6 +2,7 @@ from aims.api.routes import Route
 
 from .audits import AuditProgrammeViewSet, AuditViewSet, ChecklistLineViewSet
 from .bundles import AuditorBundleViewSet
+from .exports import ExportJobViewSet
 from .findings import (
     CorrectiveActionViewSet,
     EffectivenessVerificationViewSet,
@@ -28,4 +29,5 @@ routes = [
     Route("management-review-inputs", ManagementReviewInputViewSet),
     Route("management-review-decisions", ManagementReviewDecisionViewSet),
     Route("auditor-bundles", AuditorBundleViewSet),
+    Route("exports", ExportJobViewSet),
 ]

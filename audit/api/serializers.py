@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from aims.api.serializers import UserBriefSerializer
 
-from ..models import AuditorBundle, EvidencePack
+from ..models import AuditorBundle, EvidencePack, ExportJob
 
 
 class EvidencePackSerializer(serializers.ModelSerializer):
@@ -151,3 +151,78 @@ class DuplicateBundleSerializer(serializers.Serializer):
     detail = serializers.CharField()
     bundle = AuditorBundleSerializer()
 
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    """A background export: the list, its filters, the format and, once built, the
+    file. Request with ``list``, ``filters`` (the list page's query parameters, e.g.
+    ``{"status": "open"}``) and ``format``."""
+
+    list = serializers.CharField(
+        source="list_key",
+        help_text="The list: ai-systems, risks, soa or evidence "
+        "(GET /api/v1/exports/lists/ names them).",
+    )
+    filters = serializers.DictField(
+        write_only=True,
+        required=False,
+        child=serializers.JSONField(),
+        help_text="The list page's filters, by query parameter (a value or a list).",
+    )
+    download_url = serializers.SerializerMethodField()
+    retryable = serializers.BooleanField(read_only=True)
+    progress_percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id",
+            "reference",
+            "list",
+            "list_title",
+            "filters",
+            "query",
+            "format",
+            "requested_at",
+            "status",
+            "rebuild_reason",
+            "attempts",
+            "progress_done",
+            "progress_total",
+            "progress_stage",
+            "progress_percent",
+            "started_at",
+            "finished_at",
+            "error",
+            "retryable",
+            "file_name",
+            "row_count",
+            "sha256",
+            "size",
+            "download_url",
+        ]
+        read_only_fields = [
+            name for name in fields if name not in ("list", "filters", "format")
+        ]
+        extra_kwargs = {"format": {"read_only": False, "required": False}}
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_download_url(self, job) -> str | None:
+        if job.status != "ready":
+            return None
+        from django.urls import reverse
+
+        url = reverse("exportjob-download", args=[job.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class DuplicateExportSerializer(serializers.Serializer):
+    """The answer to an export requested again while the first is queued or building."""
+
+    detail = serializers.CharField()
+    export = ExportJobSerializer()
+
+
+class ExportListSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()

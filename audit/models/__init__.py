@@ -1,4 +1,5 @@
 from .bundles import AuditorBundle
+from .exports import ExportJob
 from .findings import (
     CorrectiveAction,
     EffectivenessVerification,
@@ -35,6 +36,7 @@ __all__ = [
     "CorrectiveActionUserObjectPermission",
     "EffectivenessVerification",
     "EvidencePack",
+    "ExportJob",
     "Finding",
     "FindingGroupObjectPermission",
     "FindingUserObjectPermission",

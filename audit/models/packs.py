@@ -111,7 +111,7 @@ class EvidencePack(ChangeLogged, FileJob):
 
 
 class PackDispatch(models.Model):
-    """The outbox of background file jobs (packs and bundles): one row per task
+    """The outbox of background file jobs (packs, bundles, exports): one row per task
     message to send, written in the transaction that queues the job (exactly one of the
     job columns is set), so a committed request always has its message on record even
     when the broker is down. ``sent_at`` is set once the broker took it;
@@ -127,6 +127,13 @@ class PackDispatch(models.Model):
     )
     bundle = models.ForeignKey(
         "audit.AuditorBundle",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="dispatches",
+    )
+    export = models.ForeignKey(
+        "audit.ExportJob",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -150,8 +157,13 @@ class PackDispatch(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="audit_dispatch_one_job",
-                condition=models.Q(pack__isnull=False, bundle__isnull=True)
-                | models.Q(pack__isnull=True, bundle__isnull=False),
+                condition=models.Q(
+                    pack__isnull=False, bundle__isnull=True, export__isnull=True
+                )
+                | models.Q(pack__isnull=True, bundle__isnull=False, export__isnull=True)
+                | models.Q(
+                    pack__isnull=True, bundle__isnull=True, export__isnull=False
+                ),
             )
         ]
 

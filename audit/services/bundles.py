@@ -33,7 +33,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from aims import bundle_verifier, signing
+from aims import bundle_verifier, checkpoints, signing
 from aims.context import attributed_to
 from aims.history import change_scope, record_event
 from aims.models import ObjectChange, ReferenceCounter
@@ -421,6 +421,11 @@ def _write_zip(
             _readme(bundle, key_id=signing.key_id()).encode(),
             kind="readme",
         )
+        # The signed checkpoints that anchor entries in scope: the verifier checks
+        # each signature and that the entry of its number has its hash.
+        anchors = (
+            checkpoints.checkpoints_between(first["seq"], head["seq"]) if first else []
+        )
         manifest = {
             "format": bundle_verifier.FORMAT,
             "bundle": bundle.reference,
@@ -444,6 +449,7 @@ def _write_zip(
                 else None,
                 "entries": count,
             },
+            "checkpoints": [checkpoint.as_dict() for checkpoint in anchors],
             "public_key": public_key,
             "key_id": signing.key_id(),
             "warnings": warnings,
@@ -465,6 +471,7 @@ def _write_zip(
         "head": head if first else None,
         "warnings": warnings,
         "key_id": manifest["key_id"],
+        "checkpoints": len(anchors),
     }
 
 
@@ -478,6 +485,7 @@ def _readme(bundle: AuditorBundle, key_id: str) -> str:
         "  packs/            the gap report and the evidence packs (PDF)\n"
         "  evidence/         every evidence file the packs cite\n"
         "  change-log/       the change-log entries in scope with their hashes\n"
+        "                    (manifest.json lists the signed checkpoints among them)\n"
         "  readiness.json    the readiness figures the gap report prints\n"
         "  verify_bundle.py  the verifier (Python 3.11+ and the cryptography package)\n\n"
         "How to check it, without the portal\n"

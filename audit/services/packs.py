@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from aims.checkpoints import latest_checkpoint
 from aims.context import attributed_to
 from aims.history import change_scope, record_event
 from aims.models import ObjectChange, ReferenceCounter
@@ -180,7 +181,8 @@ def _build(attempt: filejobs.Attempt) -> EvidencePack | None:
     if pack_kind is None:
         raise PackBuildError(f"Pack kind {pack.kind!r} no longer exists.")
     attempt.progress(0, 2, "Reading the records", force=True)
-    html, head, content = _html(pack, pack_kind)
+    html, anchors, content = _html(pack, pack_kind)
+    head, checkpoint = anchors["head"], anchors["checkpoint"]
     from ..packs.render import render_pdf
 
     attempt.progress(1, 2, "Rendering the PDF", force=True)
@@ -199,6 +201,7 @@ def _build(attempt: filejobs.Attempt) -> EvidencePack | None:
         current.chain_head_hash = head["hash"] if head else ""
         current.manifest = {
             "chain_head": {**head, "time": head["time"].isoformat()} if head else None,
+            "checkpoint": checkpoint.as_dict() if checkpoint else None,
             "evidence": [asdict(item) for item in content.evidence],
             "records": [asdict(item) for item in content.records],
             "refused_urls": rendered.refused[:20],
@@ -231,6 +234,8 @@ def _html(pack: EvidencePack, pack_kind: PackKind):
         head = (
             ObjectChange.objects.order_by("-seq").values("seq", "hash", "time").first()
         )
+        # The newest signed checkpoint anchoring the entries this pack covers.
+        checkpoint = latest_checkpoint(up_to_seq=head["seq"]) if head else None
         try:
             target = pack_kind.load_target(pack)
         except ObjectDoesNotExist:
@@ -249,11 +254,12 @@ def _html(pack: EvidencePack, pack_kind: PackKind):
                 "generated_at": timezone.now(),
                 "parameters": _parameter_labels(pack_kind, pack.parameters),
                 "chain_head": head,
+                "checkpoint": checkpoint,
                 "evidence": content.evidence,
                 "records": content.records,
             },
         )
-    return html, head, content
+    return html, {"head": head, "checkpoint": checkpoint}, content
 
 
 def _parameter_labels(pack_kind: PackKind, parameters: dict) -> list[tuple[str, str]]:

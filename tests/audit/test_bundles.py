@@ -445,3 +445,120 @@ def test_the_bundle_list_reads_a_constant_number_of_queries(
     add(20)
     with django_assert_max_num_queries(25):
         assert client.get("/audits/bundles/").status_code == 200
+
+
+# Signed change-log checkpoints in packs and bundles
+
+
+def _checkpoint_now():
+    from aims.checkpoints import record_checkpoint
+    from aims.models import ObjectChange
+
+    head = ObjectChange.objects.order_by("-seq").first()
+    return record_checkpoint(head.seq, head.hash)
+
+
+def test_a_pack_prints_the_latest_signed_checkpoint_of_its_entries(
+    risky_system, auditor, django_capture_on_commit_callbacks
+):
+    checkpoint = _checkpoint_now()
+    pack = request_pack(
+        auditor, risky_system, capture=django_capture_on_commit_callbacks
+    )
+    assert pack.status == PackStatus.READY, pack.error
+    assert pack.manifest["checkpoint"]["seq"] == checkpoint.seq
+    assert pack.manifest["checkpoint"]["signature"] == checkpoint.signature
+    assert pack.chain_head_seq > checkpoint.seq  # the request itself is an entry
+    with default_storage.open(pack.file.name, "rb") as handle:
+        pages = pdf_pages(handle.read())
+    cover, text = "".join(pages[0].split()), "".join("".join(pages).split())
+    assert f"entry#{checkpoint.seq}" in cover and checkpoint.head_hash in cover
+    assert checkpoint.key_id in cover
+    assert checkpoint.signature in text
+    assert f"Entries#{checkpoint.seq + 1}to#{pack.chain_head_seq}" in text
+
+
+def test_a_pack_without_a_checkpoint_says_so(
+    risky_system, auditor, django_capture_on_commit_callbacks
+):
+    pack = request_pack(
+        auditor, risky_system, capture=django_capture_on_commit_callbacks
+    )
+    assert pack.manifest["checkpoint"] is None
+    with default_storage.open(pack.file.name, "rb") as handle:
+        text = " ".join(" ".join(pdf_pages(handle.read())).split())
+    assert "none yet" in text and "No signed checkpoint yet" in text
+
+
+def _rewrite_manifest(path, out, change_manifest, change_entries=None):
+    """The bundle at ``path`` with its manifest changed and signed again with the
+    portal's own key (what someone holding the key and the database could do)."""
+    with zipfile.ZipFile(path) as source:
+        manifest = json.loads(source.read(bundle_verifier.MANIFEST))
+        entries = source.read(bundle_verifier.ENTRIES)
+    if change_entries is not None:
+        entries = change_entries(entries, manifest)
+        for item in manifest["files"]:
+            if item["path"] == bundle_verifier.ENTRIES:
+                item["sha256"] = hashlib.sha256(entries).hexdigest()
+                item["size"] = len(entries)
+    change_manifest(manifest)
+    data = json.dumps(manifest, indent=1, sort_keys=True).encode()
+    return rewrite(
+        path,
+        out,
+        change={
+            bundle_verifier.MANIFEST: lambda _: data,
+            bundle_verifier.SIGNATURE: lambda _: signing.sign_text(data).encode(),
+            bundle_verifier.ENTRIES: lambda _: entries,
+        },
+    )
+
+
+def test_a_bundle_lists_its_checkpoints_and_the_verifier_checks_them(
+    system_pack, auditor, django_capture_on_commit_callbacks, tmp_path
+):
+    checkpoint = _checkpoint_now()
+    bundle = build_bundle(auditor, [system_pack], django_capture_on_commit_callbacks)
+    assert bundle.status == PackStatus.READY, bundle.error
+    path = bundle_file(bundle, tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read(bundle_verifier.MANIFEST))
+    assert [c["seq"] for c in manifest["checkpoints"]] == [checkpoint.seq]
+    report = bundle_verifier.verify(path, signing.public_key_pem())
+    assert report.ok, report.problems
+    assert report.checkpoints_checked == 1
+
+    # A forged checkpoint in a manifest signed again.
+    def forge(manifest):
+        manifest["checkpoints"][0]["head_hash"] = "0" * 64
+
+    forged = bundle_verifier.verify(
+        _rewrite_manifest(path, tmp_path / "forged", forge), signing.public_key_pem()
+    )
+    assert any("not signed by this key" in p for p in forged.problems)
+
+    # Entries up to the checkpoint rewritten, the chain recomputed and the manifest
+    # signed again: only the checkpoint shows it.
+    def recompute(data, manifest):
+        lines = [json.loads(line) for line in data.splitlines() if line.strip()]
+        prev = manifest["change_log"]["anchor_prev_hash"]
+        for line in lines:
+            if line["seq"] == checkpoint.seq:
+                line["message"] = "rewritten"
+            line["prev_hash"] = prev
+            line["hash"] = prev = bundle_verifier.entry_hash(line)
+        manifest["change_log"]["head_hash"] = prev
+        return b"".join(
+            (json.dumps(line, sort_keys=True) + "\n").encode() for line in lines
+        )
+
+    rewritten = bundle_verifier.verify(
+        _rewrite_manifest(path, tmp_path / "rewritten", lambda m: None, recompute),
+        signing.public_key_pem(),
+    )
+    assert [p for p in rewritten.problems if "checkpoint" in p] == [
+        f"checkpoint of entry #{checkpoint.seq} ({checkpoint.time}): entry "
+        f"#{checkpoint.seq} has another hash than the signed checkpoint (entries up "
+        "to it were rewritten after it was taken)"
+    ]

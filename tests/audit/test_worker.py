@@ -302,3 +302,46 @@ def test_a_real_worker_builds_the_audit_report_and_review_packs(
     assert str(committee) in text
     head = ObjectChange.objects.get(seq=minutes.chain_head_seq)
     assert head.hash in pages[-1].replace("\n", "")
+
+
+def test_a_real_worker_builds_a_background_export_with_progress(
+    celery_worker, alice_system, risk_owner, manager
+):
+    """The XLSX of the risk register, built by the worker for the requester with the
+    page's filter; the job's progress reaches its row count."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from audit.services.exports import export_request
+    from tests.factories import make_risk
+
+    process, log_path = celery_worker
+    for number in range(3):
+        make_risk(
+            risk_owner, alice_system, actor=manager, title=f"Worker risk {number}"
+        )
+    make_risk(risk_owner, None, actor=manager, title="Organisation-wide risk")
+    job = export_request(
+        list_key="risks",
+        query=f"ai_system={alice_system.pk}",
+        fmt="xlsx",
+        actor=manager,
+    )
+    assert job.status == PackStatus.QUEUED
+
+    job = _wait_for(job, process, log_path)
+
+    assert job.status == PackStatus.READY, job.error
+    assert f"Task audit.export_build[{job.task_id}] succeeded" in log_path.read_text()
+    data = stored_bytes(job)
+    assert sha256(data) == job.sha256 and len(data) == job.size
+    sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+    titles = sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True))
+    assert titles == ["Worker risk 0", "Worker risk 1", "Worker risk 2"]
+    assert job.row_count == 3 == job.progress_done == job.progress_total
+    assert (
+        ObjectChange.objects.for_object(job)
+        .filter(event="export.ready", user_name="system:audit.export_build")
+        .exists()
+    )
