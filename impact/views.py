@@ -73,6 +73,7 @@ ASSESSMENT_FIELDSETS = [
             "trigger",
             "owner",
             "assessor",
+            "approver",
             "status",
         ],
     ),
