@@ -105,11 +105,16 @@ class QuestionnaireForm(forms.Form):
 
 
 class AssessmentForm(AimsModelForm):
-    fieldsets = [("Assessment", ["owner", "assessor", "trigger", "next_review_date"])]
+    fieldsets = [
+        (
+            "Assessment",
+            ["owner", "assessor", "approver", "trigger", "next_review_date"],
+        )
+    ]
 
     class Meta:
         model = ImpactAssessment
-        fields = ["owner", "assessor", "trigger", "next_review_date"]
+        fields = ["owner", "assessor", "approver", "trigger", "next_review_date"]
         widgets = {
             "next_review_date": DateInput(),
             "owner": AutocompleteSelect("impact.impactassessment.owner"),

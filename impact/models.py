@@ -133,6 +133,16 @@ class ImpactAssessment(AimsModel):
         related_name="assigned_impact_assessments",
         help_text="Someone the AIMS manager asks to fill the assessment; may edit it.",
     )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="impact_assessments_to_approve",
+        verbose_name="designated approver",
+        help_text="Who may approve besides the governance committee (never an author); "
+        "named by an AIMS manager or the committee.",
+    )
     status = models.CharField(
         max_length=20,
         choices=AssessmentStatus,

@@ -25,6 +25,7 @@ FIELDSETS = [
             "trigger",
             "owner",
             "assessor",
+            "approver",
             "status",
         ],
     ),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from aims.context import attributed_to
 from aims.history import change_scope, record_event
 from aims.models import ReferenceCounter
-from aims.permissions import can, grant, move_ownership
+from aims.permissions import can, grant, move_ownership, revoke
 from aims.services import object_delete, object_save
 
 from . import rules
@@ -395,9 +395,47 @@ def assessment_save(
                     "owner": f"{assessment.owner} has no role that may own impact assessments."
                 }
             )
+        if assessment.approver_id != stored.approver_id:
+            _check_approver(assessment, actor)
         object_save(instance=assessment, actor=actor, expected_version=expected_version)
         _reviewer_rights(assessment, stored.owner, stored.assessor)
+        _approver_rights(assessment, stored.approver)
     return assessment
+
+
+def _check_approver(assessment: ImpactAssessment, actor) -> None:
+    """Designating an approver is the AIMS manager's or the committee's decision, and the
+    approver is never one of the assessment's authors (four eyes)."""
+    if not (
+        can(actor, "change", ImpactAssessment)
+        or can(actor, "approve", ImpactAssessment)
+    ):
+        raise ValidationError(
+            {
+                "approver": "Only an AIMS manager or the committee designates the approver."
+            }
+        )
+    if assessment.approver_id is not None and assessment.approver_id in _authors(
+        assessment
+    ):
+        raise ValidationError(
+            {
+                "approver": "Four eyes: the approver cannot be the assessment's owner, "
+                "assessor or author."
+            }
+        )
+
+
+def _approver_rights(assessment: ImpactAssessment, previous=None) -> None:
+    rights = ("view", "approve")
+    if previous == assessment.approver:
+        return
+    if previous is not None:
+        revoke(previous, assessment, actions=rights)
+        if previous.pk in _authors(assessment):
+            grant(previous, assessment, actions=("view",))
+    if assessment.approver is not None:
+        grant(assessment.approver, assessment, actions=rights)
 
 
 def answers_save(
@@ -462,7 +500,7 @@ def assessment_return(
     *, assessment: ImpactAssessment, actor, note: str
 ) -> ImpactAssessment:
     """In review back to draft, with the reviewer's reasons."""
-    if not can(actor, "approve", ImpactAssessment):
+    if not can(actor, "approve", assessment):
         raise PermissionDenied(
             "Only the committee or a designated approver may return an assessment."
         )
@@ -502,7 +540,7 @@ def assessment_approve(
 ) -> ImpactAssessment:
     """Approve (four eyes: never by its owner, assessor, creator or submitter). The
     previous approved revision is superseded; the retention and next review dates are set."""
-    if not can(actor, "approve", ImpactAssessment):
+    if not can(actor, "approve", assessment):
         raise PermissionDenied(
             "Only the governance committee or a designated approver may approve."
         )
@@ -592,6 +630,7 @@ def assessment_revise(
             previous=assessment,
             owner=assessment.owner,
             assessor=assessment.assessor,
+            approver=assessment.approver,
             trigger="change" if assessment.review_needed else trigger,
             answers={k: v for k, v in assessment.answers.items() if k in known},
             next_review_date=assessment.next_review_date,
@@ -605,6 +644,7 @@ def assessment_revise(
             impact.version = 1
             object_save(instance=impact, actor=actor)
         _reviewer_rights(revision)
+        _approver_rights(revision)
         record_event(
             revision,
             "impactassessment.revision_started",

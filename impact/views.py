@@ -73,6 +73,7 @@ ASSESSMENT_FIELDSETS = [
             "trigger",
             "owner",
             "assessor",
+            "approver",
             "status",
         ],
     ),
@@ -144,7 +145,7 @@ class ImpactAssessmentDetailView(generic.ObjectDetailView):
     def get_extra_context(self, assessment):
         user = self.request.user
         may_change = can(user, "change", assessment)
-        approver = can(user, "approve", ImpactAssessment)
+        approver = can(user, "approve", assessment)
         impacts = list(assessment.impacts.select_related("risk"))
         newest = ImpactAssessment.objects.current_for(assessment.ai_system)
         return {
@@ -336,7 +337,7 @@ class AssessmentApproveView(SensitiveActionMixin, _WorkflowView):
 
     def load(self, request, pk):
         assessment = _visible_assessment(request, pk)
-        if not can(request.user, "approve", ImpactAssessment):
+        if not can(request.user, "approve", assessment):
             raise PermissionDenied(
                 "Only the governance committee or a designated approver may approve."
             )

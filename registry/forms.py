@@ -90,6 +90,7 @@ class AISystemForm(AimsModelForm):
                 continue
             # Disabled: the posted value is ignored and the stored one kept.
             field.disabled = True
+            field.required = False
             field.widget = LockedChoice(
                 lock,
                 lock.url(self.instance) if self.instance.pk else "",

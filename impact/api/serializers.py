@@ -92,6 +92,13 @@ class ImpactAssessmentSerializer(AimsModelSerializer):
     assessor = serializers.PrimaryKeyRelatedField(
         queryset=_users, required=False, allow_null=True
     )
+    approver = serializers.PrimaryKeyRelatedField(
+        queryset=_users,
+        required=False,
+        allow_null=True,
+        help_text="Designated approver besides the committee (AIMS manager or "
+        "committee only; never an author).",
+    )
     owner_detail = UserBriefSerializer(source="owner", read_only=True)
     answers = serializers.JSONField(
         required=False, help_text="Answers keyed by question id (see the template)."
@@ -114,6 +121,7 @@ class ImpactAssessmentSerializer(AimsModelSerializer):
             "owner",
             "owner_detail",
             "assessor",
+            "approver",
             "status",
             "answers",
             "highest_level",
