@@ -23,6 +23,7 @@ from aims.permissions import can, permitted_actions, visible_to
 from aims.services import EditConflict, object_delete, object_save
 from aims.tables import CHOOSER_PARAMS, chooser_query, configure_columns
 
+from .change_log import attach_record_links, entries_visible_on_record
 from .display import fieldset_rows
 
 __all__ = [
@@ -346,12 +347,15 @@ class ObjectChangeLogView(BaseObjectView):
 
     def get(self, request, pk):
         obj = self.get_object(pk=pk)
-        entries = (
+        entries = entries_visible_on_record(
             ObjectChange.objects.for_object(obj)
             .select_related("user", "content_type")
-            .order_by("-seq")
+            .order_by("-seq"),
+            obj,
+            request.user,
         )
         page = Paginator(entries, self.per_page).get_page(request.GET.get("page"))
+        page.object_list = attach_record_links(page.object_list, request.user)
         return self.render(
             self.base_context(page_obj=page, **self.record_context(obj, "history"))
         )
