@@ -54,7 +54,9 @@ def register() -> None:
     from .readiness import register_sources as register_readiness
     from .reminders import register_sources as register_reminders
     from .review import register_review_input
+    from .sanity import system_checks
 
+    record_tabs.register_check("registry.aisystem", system_checks)
     register_events(EVENTS)
     register_reminders()
     register_readiness()

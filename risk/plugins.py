@@ -28,6 +28,10 @@ def acceptance_requests_card(request) -> dict | None:
 
 
 def register() -> None:
+    from .sanity import risk_checks, system_checks
+
+    record_tabs.register_check("risk.risk", risk_checks)
+    record_tabs.register_check("registry.aisystem", system_checks)
     register_sources()
     register_readiness()
     register_events(

@@ -106,6 +106,9 @@ class ObjectListView(BaseObjectView):
     table_class = None
     exporter = None  # an aims.exports.Exporter
     per_page = 25
+    # False for records added from their parent's page (a finding from its audit): the
+    # list then offers no "Add" button that could only fail.
+    addable = True
 
     def get(self, request):
         queryset = self.get_queryset()
@@ -131,6 +134,7 @@ class ObjectListView(BaseObjectView):
                 filterset=filterset,
                 table=table,
                 column_choices=column_choices,
+                can_add=self.addable and can(request.user, "add", self.model),
                 columns_chosen=table.columns_chosen,
                 chooser_query=chooser_query(request),
                 export_formats=exports.FORMATS if self.exporter else (),
@@ -162,6 +166,7 @@ class ObjectDetailView(BaseObjectView):
             self.base_context(
                 fieldsets=fieldset_rows(obj, self.fieldsets),
                 panels=panels,
+                lifecycle_warnings=record_tabs.warnings_for(obj),
                 **self.record_context(obj, "details"),
                 **self.get_extra_context(obj),
             )
