@@ -61,12 +61,13 @@ class SearchFilterSet(django_filters.FilterSet):
 
 
 def _content_type_choices():
-    return [
-        (f"{ct.app_label}.{ct.model}", f"{ct.app_label} | {ct.name}")
-        for ct in ContentType.objects.filter(app_label__in=GOVERNANCE_APPS).order_by(
-            "app_label", "model"
-        )
+    from aims.views.change_log import record_type_label
+
+    choices = [
+        (f"{ct.app_label}.{ct.model}", record_type_label(ct))
+        for ct in ContentType.objects.filter(app_label__in=GOVERNANCE_APPS)
     ]
+    return sorted(choices, key=lambda choice: choice[1])
 
 
 class ObjectChangeFilterSet(SearchFilterSet):
@@ -79,11 +80,18 @@ class ObjectChangeFilterSet(SearchFilterSet):
     action = django_filters.ChoiceFilter(choices=ObjectChange.Action.choices)
     event = django_filters.CharFilter()
     request_id = django_filters.CharFilter()
+    # A date picker gives YYYY-MM-DD (midnight UTC); the API may send a full timestamp.
     since = django_filters.IsoDateTimeFilter(
-        field_name="time", lookup_expr="gte", label="From (UTC)"
+        field_name="time",
+        lookup_expr="gte",
+        label="From (UTC)",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = django_filters.IsoDateTimeFilter(
-        field_name="time", lookup_expr="lt", label="Until (UTC)"
+        field_name="time",
+        lookup_expr="lt",
+        label="Before (UTC)",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:

@@ -37,9 +37,11 @@ __all__ = [
     "alerts_for",
     "register_actions",
     "register_alerts",
+    "register_check",
     "RecordTab",
     "panels_for",
     "register_panel",
+    "warnings_for",
     "register_tab",
     "tab_for",
     "tabs_for",
@@ -163,3 +165,25 @@ def alerts_for(request, obj) -> list[RecordAlert]:
         *_alert_providers.get(_label(type(obj)), ()),
     ]
     return [alert for provider in providers for alert in provider(request, obj)]
+
+
+# Lifecycle sanity checks: warnings on a record's Details tab computed from data rules
+# (a deployed system without an approved impact assessment, a risk "treated" while all
+# its actions are planned). Each app registers the rules it knows; a check returns the
+# warnings as sentences that name counts, never the titles of other records.
+
+_checks: dict[str, list[Callable]] = {}
+
+
+def register_check(model, check: Callable) -> Callable:
+    """``check(obj) -> iterable of str``: warnings shown on ``model``'s Details tab."""
+    _checks.setdefault(_label(model), []).append(check)
+    return check
+
+
+def warnings_for(obj) -> list[str]:
+    return [
+        warning
+        for check in _checks.get(_label(type(obj)), ())
+        for warning in check(obj)
+    ]

@@ -75,7 +75,9 @@ def register() -> None:
     from .readiness import register_sources as register_readiness
     from .reminders import register_sources as register_reminders
     from .review import register_review_input
+    from .sanity import system_checks
 
+    record_tabs.register_check("registry.aisystem", system_checks)
     register_events(EVENTS)
     _tier_lock()
     register_reminders()

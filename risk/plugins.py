@@ -46,6 +46,10 @@ def _register_exports() -> None:
 
 def register() -> None:
     _register_exports()
+    from .sanity import risk_checks, system_checks
+
+    record_tabs.register_check("risk.risk", risk_checks)
+    record_tabs.register_check("registry.aisystem", system_checks)
     register_sources()
     register_readiness()
     register_events(

@@ -23,6 +23,7 @@ from aims.permissions import can, permitted_actions, visible_to
 from aims.services import EditConflict, object_delete, object_save
 from aims.tables import CHOOSER_PARAMS, chooser_query, configure_columns
 
+from .change_log import attach_record_links, entries_visible_on_record
 from .display import fieldset_rows
 
 __all__ = [
@@ -120,6 +121,9 @@ class ObjectListView(BaseObjectView):
     # background job (large registers), with the page's filters.
     export_key = None
     per_page = 25
+    # False for records added from their parent's page (a finding from its audit): the
+    # list then offers no "Add" button that could only fail.
+    addable = True
 
     def filtered_rows(self, request):
         queryset = self.get_queryset()
@@ -160,6 +164,7 @@ class ObjectListView(BaseObjectView):
                 filterset=filterset,
                 table=table,
                 column_choices=column_choices,
+                can_add=self.addable and can(request.user, "add", self.model),
                 columns_chosen=table.columns_chosen,
                 chooser_query=chooser_query(request),
                 export_formats=exports.FORMATS if self.exporter else (),
@@ -193,6 +198,7 @@ class ObjectDetailView(BaseObjectView):
             self.base_context(
                 fieldsets=fieldset_rows(obj, self.fieldsets),
                 panels=panels,
+                lifecycle_warnings=record_tabs.warnings_for(obj),
                 **self.record_context(obj, "details"),
                 **self.get_extra_context(obj),
             )
@@ -378,12 +384,15 @@ class ObjectChangeLogView(BaseObjectView):
 
     def get(self, request, pk):
         obj = self.get_object(pk=pk)
-        entries = (
+        entries = entries_visible_on_record(
             ObjectChange.objects.for_object(obj)
             .select_related("user", "content_type")
-            .order_by("-seq")
+            .order_by("-seq"),
+            obj,
+            request.user,
         )
         page = Paginator(entries, self.per_page).get_page(request.GET.get("page"))
+        page.object_list = attach_record_links(page.object_list, request.user)
         return self.render(
             self.base_context(page_obj=page, **self.record_context(obj, "history"))
         )

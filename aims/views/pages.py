@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views import View
@@ -13,10 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from rest_framework.authtoken.models import Token
 
-from aims import accounts, dashboard
+from aims import accounts, dashboard, exports
 from aims.filtersets import ObjectChangeFilterSet
 from aims.models import ObjectChange
 from aims.permissions import can, visible_to
+
+from .change_log import CHANGE_LOG_EXPORTER, attach_record_links
 
 
 @login_not_required
@@ -116,22 +118,17 @@ def due_card(request) -> dict | None:
 def recent_changes_card(request) -> dict | None:
     if not can(request.user, "view", ObjectChange):
         return None
-    return {
-        "recent_changes": ObjectChange.objects.select_related("content_type").order_by(
-            "-seq"
-        )[:8]
-    }
+    entries = visible_to(
+        ObjectChange.objects.select_related("content_type"), request.user, "view"
+    ).order_by("-seq")[:8]
+    return {"recent_changes": attach_record_links(entries, request.user)}
 
 
 class ChangeLogListView(View):
-    """The whole change log, for auditors: filter by record, user and period."""
+    """The whole change log, for auditors: filter by record, user and period, open each
+    entry's record and its History tab, export the filtered entries with their hashes."""
 
     def get(self, request):
-        entries = visible_to(
-            ObjectChange.objects.select_related("content_type", "user"),
-            request.user,
-            "view",
-        ).order_by("-seq")
         if not can(request.user, "view", ObjectChange):
             return render(
                 request,
@@ -141,16 +138,34 @@ class ChangeLogListView(View):
                 },
                 status=403,
             )
+        entries = visible_to(
+            ObjectChange.objects.select_related("content_type", "user"),
+            request.user,
+            "view",
+        ).order_by("-seq")
         filterset = ObjectChangeFilterSet(
             request.GET or None, queryset=entries, request=request
         )
+        export_format = request.GET.get("export")
+        if export_format:
+            if export_format not in exports.FORMATS or not filterset.is_valid():
+                raise Http404("Unknown export format")
+            return CHANGE_LOG_EXPORTER.response(
+                filterset.qs.order_by("seq"), export_format, "change log"
+            )
         page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+        page.object_list = attach_record_links(page.object_list, request.user)
         query = request.GET.copy()
         query.pop("page", None)
         return render(
             request,
             "aims/changelog_list.html",
-            {"filterset": filterset, "page_obj": page, "query": query.urlencode()},
+            {
+                "filterset": filterset,
+                "page_obj": page,
+                "query": query.urlencode(),
+                "export_formats": exports.FORMATS,
+            },
         )
 
 

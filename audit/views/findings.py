@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -41,6 +42,7 @@ from .audits import FrozenDeleteMixin, FrozenDetailMixin, show_errors
 
 
 class FindingListView(generic.ObjectListView):
+    addable = False  # findings are recorded from their audit
     queryset = Finding.objects.select_related("audit", "owner")
     filterset_class = FindingFilterSet
     table_class = FindingTable
@@ -93,7 +95,9 @@ class FindingEditView(generic.ObjectEditView):
     queryset = Finding.objects.select_related("audit")
     form_class = FindingForm
 
-    def new_object(self, audit_pk):
+    def new_object(self, audit_pk=None):
+        if audit_pk is None:
+            raise Http404("Record a finding from its audit's page.")
         audit = get_object_or_404(
             visible_to(Audit.objects.all(), self.request.user), pk=audit_pk
         )
@@ -299,6 +303,7 @@ class NonconformityCloseView(SensitiveActionMixin, View):
 
 
 class CorrectiveActionListView(generic.ObjectListView):
+    addable = False  # actions are planned from their nonconformity
     queryset = CorrectiveAction.objects.select_related("nonconformity", "owner")
     filterset_class = CorrectiveActionFilterSet
     table_class = CorrectiveActionTable
@@ -339,7 +344,9 @@ class CorrectiveActionEditView(generic.ObjectEditView):
     queryset = CorrectiveAction.objects.select_related("nonconformity")
     form_class = CorrectiveActionForm
 
-    def new_object(self, nonconformity_pk):
+    def new_object(self, nonconformity_pk=None):
+        if nonconformity_pk is None:
+            raise Http404("Plan a corrective action from its nonconformity's page.")
         nonconformity = get_object_or_404(
             visible_to(Nonconformity.objects.all(), self.request.user),
             pk=nonconformity_pk,
