@@ -35,3 +35,22 @@ def owned_records_have_direct_permission_tables(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+@checks.register(checks.Tags.security)
+def second_factor_roles_exist(app_configs=None, **kwargs):
+    """A misspelt role in ``AIMS_MFA_REQUIRED_ROLES`` would silently require nothing."""
+    from django.conf import settings
+
+    from .roles import ROLE_PERMISSIONS
+
+    unknown = [r for r in settings.AIMS_MFA_REQUIRED_ROLES if r not in ROLE_PERMISSIONS]
+    if not unknown:
+        return []
+    return [
+        checks.Error(
+            f"AIMS_MFA_REQUIRED_ROLES names unknown roles: {', '.join(unknown)}.",
+            hint=f"Use role names as written: {', '.join(ROLE_PERMISSIONS)}.",
+            id="aims.E002",
+        )
+    ]

@@ -39,7 +39,11 @@ _BOM = "\ufeff"
 @dataclass(frozen=True)
 class Column:
     header: str
-    value: Callable[[object], object]
+    value: Callable[..., object]
+    # A column that names other records (a risk's AI system, an SoA row's risks) is
+    # called as value(obj, names) with the reader's aims.redaction.VisibleNames, so
+    # an export never names a record its reader may not see.
+    names_records: bool = False
 
 
 def _cell_text(value) -> str:
@@ -85,18 +89,33 @@ class Exporter:
             return prepared.iterator(chunk_size=CHUNK_SIZE)
         return iter(prepared)
 
-    def rows(self, objects: Iterable) -> Iterator[list[str]]:
+    def rows(self, objects: Iterable, user=None) -> Iterator[list[str]]:
+        """Cell texts, as ``user`` may see them (see ``Column.names_records``)."""
+        from .redaction import VisibleNames
+
+        names = VisibleNames(user)
         for obj in self.objects(objects):
-            yield [_defuse(_cell_text(column.value(obj))) for column in self.columns]
+            yield [
+                _defuse(
+                    _cell_text(
+                        column.value(obj, names)
+                        if column.names_records
+                        else column.value(obj)
+                    )
+                )
+                for column in self.columns
+            ]
 
     # Output
 
-    def csv_lines(self, objects: Iterable, progress=None) -> Iterator[str]:
+    def csv_lines(
+        self, objects: Iterable, progress=None, *, user=None
+    ) -> Iterator[str]:
         """The CSV text in pieces of about a hundred lines, BOM and header first."""
         writer = csv.writer(_Line())
         yield _BOM + writer.writerow(self.headers)
         pending = []
-        for count, row in enumerate(self.rows(objects), start=1):
+        for count, row in enumerate(self.rows(objects, user), start=1):
             pending.append(writer.writerow(row))
             if len(pending) >= 100:
                 yield "".join(pending)
@@ -107,39 +126,50 @@ class Exporter:
             yield "".join(pending)
 
     def write(
-        self, objects: Iterable, fmt: str, file, *, name: str = "export", progress=None
+        self,
+        objects: Iterable,
+        fmt: str,
+        file,
+        *,
+        name: str = "export",
+        progress=None,
+        user=None,
     ) -> None:
-        """Write the export to a binary ``file``; ``progress(rows_done)`` is called now
-        and then (background jobs show it)."""
+        """Write the export for ``user`` to a binary ``file``; ``progress(rows_done)``
+        is called now and then (background jobs show it)."""
         if fmt == "csv":
-            for piece in self.csv_lines(objects, progress):
+            for piece in self.csv_lines(objects, progress, user=user):
                 file.write(piece.encode())
             return
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(name[:31] or "export")
         sheet.append(self.headers)
-        for count, row in enumerate(self.rows(objects), start=1):
+        for count, row in enumerate(self.rows(objects, user), start=1):
             sheet.append(row)
             if progress is not None and count % 1000 == 0:
                 progress(count)
         workbook.save(file)
 
-    def response(self, objects, fmt: str, name: str):
-        """A download of ``objects``: CSV streamed line by line, XLSX written to a
-        temporary file first (a zip cannot be streamed) and sent from there."""
+    def response(self, objects, fmt: str, name: str, *, user=None):
+        """A download of ``objects`` for ``user`` (default: whoever makes the request):
+        CSV streamed line by line, XLSX written to a temporary file first (a zip
+        cannot be streamed) and sent from there."""
+        from .context import current_actor
         from .throttles import spend
 
         spend("export")  # per person: exports read whole registers
+        # Decided now: a streamed body is read after the request's context has ended.
+        user = user if user is not None else current_actor().user
         filename = export_filename(name, fmt)
         if fmt == "csv":
             response = StreamingHttpResponse(
-                (piece.encode() for piece in self.csv_lines(objects)),
+                (piece.encode() for piece in self.csv_lines(objects, user=user)),
                 content_type=CONTENT_TYPES["csv"],
             )
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        self.write(objects, fmt, spool, name=name)
+        self.write(objects, fmt, spool, name=name, user=user)
         spool.seek(0)
         return FileResponse(
             spool,

@@ -35,7 +35,7 @@ from django.utils import timezone
 from .context import attributed_to
 from .history import change_scope
 from .models import Notification, NotificationPreference, User
-from .reminders import Reminder, reminder_plan
+from .reminders import Reminder, registered_sources, reminder_plan
 
 __all__ = [
     "RunReport",
@@ -71,31 +71,58 @@ class RunReport:
         }
 
 
-def reminders_send(*, today: datetime.date | None = None) -> RunReport:
+def reminders_send(
+    *,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+    hourly: bool = False,
+) -> RunReport:
     """Notify everyone of what is due, overdue or escalated today, one digest each.
 
+    ``hourly=True`` is the hourly run: only the hourly sources (``DueSource.hourly``),
+    whose items climb a ladder in hours; their new notifications are e-mailed at once,
+    whatever the reader's digest day, and nothing of the other sources is touched.
+    Both runs write the same stages, so neither repeats what the other sent.
+
     Supports ISO/IEC 42001 9.1 and 6.1.3: reviews and treatment actions are followed up,
-    and overdue ones escalate to top management (5.1) instead of going unnoticed.
+    and overdue ones escalate to top management (5.1) instead of going unnoticed;
+    EU AI Act Art. 73: a serious incident's report deadline escalates within hours.
     """
+    if now is not None and today is None:
+        today = timezone.localdate(now)
     today = today or timezone.localdate()
     report = RunReport(date=today)
-    plan = reminder_plan(today, failed_sources=report.failed_sources)
+    plan = reminder_plan(
+        today, failed_sources=report.failed_sources, now=now, hourly_only=hourly
+    )
     report.items = len(plan)
     report.notified = _notifications_record(plan, today)
     current = {(r.source.key, r.object_id, r.item.due_date) for r in plan}
-    for user in User.objects.filter(
-        is_active=True,
-        notifications__email_status__in=(
+    sources = (
+        {source.key for source in registered_sources() if source.hourly}
+        if hourly
+        else None
+    )
+    if sources is not None and not sources:
+        return report
+    pending = Notification.objects.filter(
+        email_status__in=(
             Notification.EmailStatus.PENDING,
             Notification.EmailStatus.SENDING,
-        ),
-    ).distinct():
+        )
+    )
+    if sources is not None:
+        pending = pending.filter(source__in=sources)
+    for user in User.objects.filter(
+        is_active=True, pk__in=pending.values("recipient_id")
+    ):
         try:
             if _digest_send(
                 user=user,
                 today=today,
                 current=current,
                 unknown=set(report.failed_sources),
+                sources=sources,
             ):
                 report.emailed += 1
         except Exception:  # noqa: BLE001 - one bad address must not stop the others
@@ -137,26 +164,37 @@ def _notifications_record(plan: list[Reminder], today: datetime.date) -> int:
 
 
 def _digest_send(
-    *, user: User, today: datetime.date, current: set, unknown: set
+    *,
+    user: User,
+    today: datetime.date,
+    current: set,
+    unknown: set,
+    sources: set | None = None,
 ) -> bool:
     """E-mail ``user`` their pending notifications, if their digest is due today; first
     any digest a crashed run left "sending".
 
     ``current`` holds the (source, object, due date) keys due today; a pending row not
     among them was dealt with meanwhile, unless its source failed today (``unknown``).
+    ``sources`` limits the digest to those sources' rows (the hourly run), sent at once.
     """
     sent = _resend_interrupted(user)
     weekly = (
         notification_preference_for(user).digest_frequency
         == NotificationPreference.Frequency.WEEKLY
     )
-    digest_day = not weekly or today.weekday() == settings.AIMS_DIGEST_WEEKDAY
+    digest_day = (
+        sources is not None
+        or not weekly
+        or today.weekday() == settings.AIMS_DIGEST_WEEKDAY
+    )
     with transaction.atomic():
-        pending = list(
-            Notification.objects.select_for_update()
-            .filter(recipient=user, email_status=Notification.EmailStatus.PENDING)
-            .order_by("-escalation_level", "due_date", "pk")
+        rows = Notification.objects.select_for_update().filter(
+            recipient=user, email_status=Notification.EmailStatus.PENDING
         )
+        if sources is not None:
+            rows = rows.filter(source__in=sources)
+        pending = list(rows.order_by("-escalation_level", "due_date", "pk"))
         # Dealt with since (reviewed, completed, rescheduled): not worth an e-mail.
         stale = [
             n

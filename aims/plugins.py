@@ -1,6 +1,6 @@
 """What the core itself puts into its registries (called from ``AimsConfig.ready``)."""
 
-from . import autocomplete, dashboard, navigation
+from . import autocomplete, dashboard, mfa, navigation
 from .events import register_events
 from .models import GapReport, ObjectChange, User
 from .views.pages import due_card, readiness_card, recent_changes_card
@@ -17,6 +17,7 @@ def register() -> None:
         )
     )
     register_events({"gapreport.saved": "Gap report kept"})
+    register_events(mfa.EVENTS)
     dashboard.register(
         dashboard.DashboardCard(
             key="aims.readiness",

@@ -18,6 +18,8 @@ of an AI system (``risk``) or its impact assessments (``impact``)::
 
 and buttons in the record's header (``register_actions``: a callable ``(request, obj)``
 giving ``RecordAction``s, for one model or, with ``model=None``, for every record page).
+``register_alerts`` works the same way for alerts shown under the header on every page
+of the record (all its tabs), e.g. a system classified as a prohibited practice.
 
 A tab is its own page (``<record>/tab/<key>/``), so only the open tab's queries run; a
 panel is a card on the Details tab. ``visible(user, obj)`` hides a tab the user cannot
@@ -29,9 +31,12 @@ from dataclasses import dataclass
 
 __all__ = [
     "RecordAction",
+    "RecordAlert",
     "RecordPanel",
     "actions_for",
+    "alerts_for",
     "register_actions",
+    "register_alerts",
     "RecordTab",
     "panels_for",
     "register_panel",
@@ -128,3 +133,33 @@ def actions_for(request, obj) -> list[RecordAction]:
         *_action_providers.get(_label(type(obj)), ()),
     ]
     return [action for provider in providers for action in provider(request, obj)]
+
+
+@dataclass(frozen=True)
+class RecordAlert:
+    """A message under the record's header; ``style`` is a Bootstrap alert colour."""
+
+    title: str
+    message: str
+    style: str = "danger"
+    url: str = ""
+    link_label: str = ""
+
+
+_alert_providers: dict[str, list[Callable]] = {}
+
+
+def register_alerts(model, provider: Callable) -> Callable:
+    """Alerts on ``model``'s pages (``None``: every record page); the provider returns
+    ``RecordAlert``s and reads only what the user may see."""
+    key = "*" if model is None else _label(model)
+    _alert_providers.setdefault(key, []).append(provider)
+    return provider
+
+
+def alerts_for(request, obj) -> list[RecordAlert]:
+    providers = [
+        *_alert_providers.get("*", ()),
+        *_alert_providers.get(_label(type(obj)), ()),
+    ]
+    return [alert for provider in providers for alert in provider(request, obj)]

@@ -18,7 +18,7 @@ from .permissions import has_direct_permission_models, perm_name, visible_to
 
 HIDDEN = "a record you may not see"
 
-__all__ = ["HIDDEN", "RelatedNames"]
+__all__ = ["HIDDEN", "RelatedNames", "VisibleNames"]
 
 
 def _per_object(model) -> bool:
@@ -83,3 +83,62 @@ class RelatedNames:
         if not data:
             return data
         return {name: self.value(model, name, value) for name, value in data.items()}
+
+
+class VisibleNames:
+    """One reader's view of the records an export row names (its AI system, its risks,
+    its evidence): a record they may not see is not named.
+
+    For each model the reader does not see as a whole, the ids they may see are read
+    once per export (one query of integer ids, as the lists use), whatever the number
+    of rows. A reader who is nobody (``None``) sees no record decided per object.
+    """
+
+    def __init__(self, user):
+        self.user = user
+        self._ids: dict = {}
+
+    def sees(self, obj) -> bool:
+        model = type(obj)
+        if model not in self._ids:
+            if self.user is not None and self.user.has_perm(perm_name(model, "view")):
+                self._ids[model] = None  # every row
+            elif not _per_object(model):
+                self._ids[model] = set()  # no row: the reader's roles do not read it
+            else:
+                self._ids[model] = set(
+                    visible_to(model._default_manager.all(), self.user, "view")
+                    .order_by()
+                    .values_list("pk", flat=True)
+                )
+        ids = self._ids[model]
+        return ids is None or obj.pk in ids
+
+    def name(self, obj, text=str) -> str:
+        """``text(obj)``, or "a record you may not see"."""
+        if obj is None:
+            return ""
+        return text(obj) if self.sees(obj) else HIDDEN
+
+    def names(self, objs, text=str) -> list[str]:
+        """The names of the records the reader may see; the others are left out, not
+        counted (a count of hidden records is a disclosure too)."""
+        return [text(obj) for obj in objs if self.sees(obj)]
+
+    def references(self, model, references, field: str = "reference") -> list[str]:
+        """Of stored ``references`` (e.g. an approved SoA's frozen risk list), those of
+        records the reader may see (their references read once per export)."""
+        key = (model, field)
+        if key not in self._ids:
+            if self.user is not None and self.user.has_perm(perm_name(model, "view")):
+                self._ids[key] = None
+            elif not _per_object(model):
+                self._ids[key] = set()
+            else:
+                self._ids[key] = set(
+                    visible_to(model._default_manager.all(), self.user, "view")
+                    .order_by()
+                    .values_list(field, flat=True)
+                )
+        shown = self._ids[key]
+        return [ref for ref in references if shown is None or ref in shown]

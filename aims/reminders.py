@@ -26,6 +26,14 @@ on or before today + the longest lead time, puts each on the ladder below and no
   to the responsible people and their escalation contacts, then also to the governance
   committee (whoever holds ``aims.receive_escalated_notification``).
 
+A source registered with ``hourly=True`` gives items with a ``due_at`` moment (an Art. 73
+report due in two days cannot wait for tomorrow's digest). Its items climb a ladder in
+hours instead (``hour_ladder_stage``: the day leads in hours plus
+``AIMS_URGENT_LEAD_HOURS``, then ``AIMS_URGENT_ESCALATION_HOURS`` overdue), and the
+hourly run (``reminders_send(hourly=True)``, beat task ``aims.reminders_send_hourly``)
+notifies and e-mails them as they climb. The daily run computes the same stages, so the
+unique key of a notification keeps the two runs from telling anyone twice.
+
 Everything is recomputed from the database on each run; nothing is queued for later.
 ISO/IEC 42001 9.1 (monitoring), 6.1.3 (treatment follow-up), A.6.2.6 (operation and
 monitoring of AI systems).
@@ -51,6 +59,7 @@ __all__ = [
     "DueSource",
     "Reminder",
     "due_items_for",
+    "hour_ladder_stage",
     "ladder_stage",
     "register",
     "registered_sources",
@@ -68,6 +77,8 @@ class DueItem:
     """One thing that falls due: the object, its due date and who must act on it.
 
     ``title`` and ``url`` default to ``str(obj)`` and ``obj.get_absolute_url()``.
+    ``due_at`` (an aware datetime) makes the item climb the ladder in hours when its
+    source is hourly; ``due_date`` is then the local day of that moment.
     """
 
     obj: Model
@@ -75,6 +86,7 @@ class DueItem:
     responsible: tuple = ()
     title: str = ""
     url: str = ""
+    due_at: datetime.datetime | None = None
 
     def __post_init__(self):
         object.__setattr__(
@@ -98,6 +110,8 @@ class DueSource:
     key: str
     label: str
     items: Callable[[datetime.date], Iterable[DueItem]]
+    # Items carry ``due_at`` and are followed by the hourly run too.
+    hourly: bool = False
 
     @classmethod
     def from_queryset(
@@ -179,6 +193,29 @@ def ladder_stage(
     return f"escalated-{level}", Notification.Kind.ESCALATED, level
 
 
+def hour_ladder_stage(
+    due_at: datetime.datetime,
+    now: datetime.datetime,
+    lead_days: tuple[int, ...],
+    lead_hours: tuple[int, ...],
+    escalation_hours: tuple[int, ...],
+) -> tuple[str, str, int] | None:
+    """The ladder of an hourly item: ``due-<n>h`` within n hours (the day leads counted
+    in hours, plus the hour leads), then ``overdue``, then ``escalated-<level>`` once
+    ``escalation_hours`` have passed since the moment it fell due."""
+    hours_left = (due_at - now).total_seconds() / 3600
+    if hours_left >= 0:
+        leads = sorted({days * 24 for days in lead_days} | set(lead_hours))
+        fitting = [lead for lead in leads if hours_left <= lead]
+        if not fitting:
+            return None
+        return f"due-{fitting[0]}h", Notification.Kind.DUE_SOON, 0
+    level = sum(1 for hours in escalation_hours if -hours_left >= hours)
+    if level == 0:
+        return "overdue", Notification.Kind.OVERDUE, 0
+    return f"escalated-{level}", Notification.Kind.ESCALATED, level
+
+
 @dataclass
 class Reminder:
     """One due item at today's step of its ladder, and who hears about it (and why)."""
@@ -194,6 +231,8 @@ class Reminder:
     # escalation contact pk -> pks of the responsible people they stand in for
     contact_for: dict = field(default_factory=dict)
     escalated_to: list = field(default_factory=list)
+    # The moment of the run, for hourly items.
+    now: datetime.datetime | None = None
 
     @property
     def object_id(self) -> str:
@@ -208,6 +247,8 @@ class Reminder:
         return self.level > 0
 
     def when(self) -> str:
+        if self.item.due_at is not None and self.now is not None:
+            return _when_hours(self.item.due_at - self.now)
         days = self.days_left
         if days == 0:
             return "Due today"
@@ -254,20 +295,53 @@ class Reminder:
         return f"{text}."
 
 
+def _when_hours(delta: datetime.timedelta) -> str:
+    hours = int(abs(delta.total_seconds()) // 3600)
+    if hours >= 48:
+        amount = f"{hours // 24} days"
+    elif hours >= 1:
+        amount = f"{hours} hour{'s' if hours != 1 else ''}"
+    else:
+        amount = "less than an hour"
+    return f"Due in {amount}" if delta.total_seconds() >= 0 else f"Overdue by {amount}"
+
+
+def run_moment(today: datetime.date) -> datetime.datetime:
+    """The moment hourly items are measured at on ``today``: now, or for another day
+    (a catch-up or a planned run) the hour the daily run starts."""
+    from django.utils import timezone
+
+    if today == timezone.localdate():
+        return timezone.now()
+    return datetime.datetime.combine(
+        today, datetime.time(6), tzinfo=timezone.get_current_timezone()
+    )
+
+
 def reminder_plan(
-    today: datetime.date, failed_sources: list[str] | None = None
+    today: datetime.date,
+    failed_sources: list[str] | None = None,
+    *,
+    now: datetime.datetime | None = None,
+    hourly_only: bool = False,
 ) -> list[Reminder]:
     """Every item on the ladder today, with its recipients. Queries: one per source,
     plus one for escalation contacts and one for the committee when needed.
+
+    ``hourly_only`` asks only the hourly sources (the hourly run); ``now`` is the
+    moment their items are measured at (default ``run_moment(today)``).
 
     A source that raises is logged and skipped (its key appended to ``failed_sources``)
     so one broken plug-in does not silence every other reminder.
     """
     lead_days = settings.AIMS_REMINDER_LEAD_DAYS
     escalation_days = settings.AIMS_ESCALATION_DAYS
+    now = now or run_moment(today)
     until = today + datetime.timedelta(days=max(lead_days, default=0))
     plan = []
     for source in registered_sources():
+        if hourly_only and not source.hourly:
+            continue
         try:
             # A savepoint, so a failed query leaves the caller's transaction usable.
             with transaction.atomic():
@@ -280,9 +354,18 @@ def reminder_plan(
         for item in items:
             if item.due_date is None:
                 continue
-            stage = ladder_stage(item.due_date, today, lead_days, escalation_days)
+            if source.hourly and item.due_at is not None:
+                stage = hour_ladder_stage(
+                    item.due_at,
+                    now,
+                    lead_days,
+                    settings.AIMS_URGENT_LEAD_HOURS,
+                    settings.AIMS_URGENT_ESCALATION_HOURS,
+                )
+            else:
+                stage = ladder_stage(item.due_date, today, lead_days, escalation_days)
             if stage is not None:
-                plan.append(Reminder(source, item, today, *stage))
+                plan.append(Reminder(source, item, today, *stage, now=now))
     _add_recipients(plan)
     plan.sort(key=lambda r: (r.item.due_date, r.source.label, r.item.title))
     return plan
@@ -364,7 +447,36 @@ def reminder_schedule_install(using: str = "default") -> bool:
     return True
 
 
+HOURLY_REMINDER_TASK = "aims.reminders_send_hourly"
+HOURLY_REMINDER_SCHEDULE_NAME = "Urgent reminders (hourly: incident deadlines)"
+
+
+def hourly_schedule_install(using: str = "default") -> bool:
+    """Create the hourly entry (five past each hour) unless one for the task exists."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    tables = connections[using].introspection.table_names()
+    if PeriodicTask._meta.db_table not in tables:
+        return False
+    tasks = PeriodicTask.objects.using(using)
+    if tasks.filter(task=HOURLY_REMINDER_TASK).exists():
+        return False
+    crontab, _ = CrontabSchedule.objects.using(using).get_or_create(
+        minute="5", hour="*", day_of_week="*", day_of_month="*", month_of_year="*"
+    )
+    tasks.create(
+        name=HOURLY_REMINDER_SCHEDULE_NAME,
+        task=HOURLY_REMINDER_TASK,
+        crontab=crontab,
+        description="Follows the reminders counted in hours (serious-incident reports "
+        "to the authority) and e-mails each stage as it is reached; the daily digest "
+        "does not repeat them.",
+    )
+    return True
+
+
 @receiver(post_migrate, dispatch_uid="aims_reminder_schedule")
 def _install_schedule_after_migrate(sender, using="default", **kwargs):
     if sender.label == "aims":
         reminder_schedule_install(using)
+        hourly_schedule_install(using)

@@ -67,6 +67,9 @@ class ReviewInput:
     title: str
     order: int
     compute: Callable[[datetime.date, datetime.date | None], InputReport]
+    # Stands in for records no app holds yet (facts entered by hand): left out as
+    # soon as another input with the same ``input_id`` is registered.
+    fallback: bool = False
 
 
 _inputs: dict[str, ReviewInput] = {}
@@ -81,8 +84,18 @@ def unregister(key: str) -> None:
     _inputs.pop(key, None)
 
 
-def registered_inputs() -> list[ReviewInput]:
-    return sorted(_inputs.values(), key=lambda i: (i.order, i.key))
+def registered_inputs(*, with_fallbacks: bool = False) -> list[ReviewInput]:
+    """The inputs a review is prepared with; ``with_fallbacks`` also gives those
+    another input replaced (a review prepared before still reads them)."""
+    held = {i.input_id for i in _inputs.values() if not i.fallback}
+    return sorted(
+        (
+            i
+            for i in _inputs.values()
+            if with_fallbacks or not (i.fallback and i.input_id in held)
+        ),
+        key=lambda i: (i.order, i.key),
+    )
 
 
 def compute_inputs(

@@ -24,7 +24,15 @@ GOVERNANCE_APPS = (
 # Apps outside governance whose permissions a role names explicitly: users, tokens and
 # the beat schedule (django-celery-beat's periodic tasks, edited in the admin site),
 # sign-in lockouts (django-axes' access attempts, seen and cleared in the admin site).
-ACCOUNT_APPS = ("auth", "authtoken", "django_celery_beat", "axes")
+# Second-factor devices (django-otp): administrators reset a lost one in the admin site.
+ACCOUNT_APPS = (
+    "auth",
+    "authtoken",
+    "django_celery_beat",
+    "axes",
+    "otp_totp",
+    "otp_static",
+)
 
 # Nobody may write the change log through the permission system, not even administrators.
 # Notifications are written by the reminder run only. Evidence packs are evidence
@@ -78,6 +86,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "django_celery_beat.*",
         "axes.view_*",
         "axes.delete_*",
+        "otp_totp.view_*",
+        "otp_totp.delete_*",
+        "otp_static.view_*",
+        "otp_static.delete_*",
     ),
     GOVERNANCE_COMMITTEE: (
         "*.view_*",
@@ -139,6 +151,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # The manager plans and runs audits; the committee approves the programme
         # and the chair signs the review off.
         "audit.conduct_audit",
+        "audit.run_audit",
         "!audit.approve_auditprogramme",
         "!audit.sign_managementreview",
     ),
@@ -198,6 +211,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "impact.add_impact",
         "impact.add_classification",
         "impact.add_fria",
+        # They turn the harms of their own systems into risks and are accountable for
+        # them (the impact service decides who may; see impact.services.may_create_risk).
+        "risk.own_risk",
         # Everyone reads the policies and the objectives that concern their systems.
         "governance.view_document",
         "governance.view_documentversion",
@@ -208,7 +224,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "audit.own_nonconformity",
         "audit.own_correctiveaction",
     ),
-    # Auditors run the audits they are assigned to (object permissions on the audit).
+    # Auditors run the audits they are assigned to (run_audit on that audit, granted
+    # by audit_save) without editing any audit's plan or the programme.
     AUDITOR: (
         "*.view_*",
         "controls.download_restricted_evidence",

@@ -113,3 +113,10 @@ def reminders_send_task(date: str | None = None) -> dict:
     date for a catch-up run; the rules live in ``aims.notifications.reminders_send``."""
     today = datetime.date.fromisoformat(date) if date else None
     return reminders_send(today=today).as_dict()
+
+
+@shared_task(name="aims.reminders_send_hourly")
+def reminders_send_hourly_task() -> dict:
+    """The hourly run of the reminders counted in hours (incident report deadlines);
+    the same service, limited to the hourly sources."""
+    return reminders_send(hourly=True).as_dict()

@@ -7,11 +7,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from aims.api.schema_view import CachedSchemaView
-from aims.views import notifications, pages, readiness
+from aims.views import mfa, notifications, pages, readiness
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", pages.healthz, name="healthz"),
+    path("favicon.ico", pages.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -58,6 +59,25 @@ urlpatterns = [
         "accounts/confirm/",
         pages.ReauthenticateView.as_view(),
         name="reauthenticate",
+    ),
+    # Second factor (aims.mfa): status, set-up with a QR code, the code after the
+    # password, recovery codes.
+    path("accounts/two-factor/", mfa.MfaStatusView.as_view(), name="mfa"),
+    path(
+        "accounts/two-factor/enrol/", mfa.MfaEnrolView.as_view(), name="mfa_enrol"
+    ),
+    path(
+        "accounts/two-factor/verify/", mfa.MfaVerifyView.as_view(), name="mfa_verify"
+    ),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        mfa.MfaRecoveryCodesView.as_view(),
+        name="mfa_recovery_codes",
+    ),
+    path(
+        "accounts/two-factor/turn-off/",
+        mfa.MfaTurnOffView.as_view(),
+        name="mfa_turn_off",
     ),
     path("changelog/", pages.ChangeLogListView.as_view(), name="changelog"),
     path("readiness/", readiness.ReadinessView.as_view(), name="readiness"),

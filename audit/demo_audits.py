@@ -1,6 +1,7 @@
 """A demo audit programme (approved), a reported internal audit with findings and a
-corrective action in progress, a planned certification stage 1 audit, and a signed
-management review with decisions. Idempotent: runs once."""
+corrective action in progress, an internal audit the lead auditor is conducting, a
+planned certification stage 1 audit, and a signed management review with decisions.
+Idempotent: runs once."""
 
 import datetime
 
@@ -19,6 +20,7 @@ from .models import (
     ManagementReviewDecision,
 )
 from .services import (
+    audit_record_results,
     audit_save,
     audit_transition,
     checklist_line_save,
@@ -172,12 +174,15 @@ def load_demo(users: dict) -> int:
         ),
         actor=raj,
     )
-    audit.refresh_from_db()
-    audit.summary = (
-        "The risk process is in place and used; one minor nonconformity (8.2), one "
-        "observation on monitoring, one opportunity for improvement."
+    audit = audit_record_results(
+        audit=audit,
+        actor=audrey,
+        changes={
+            "summary": "The risk process is in place and used; one minor "
+            "nonconformity (8.2), one observation on monitoring, one opportunity "
+            "for improvement."
+        },
     )
-    audit_save(audit=audit, actor=audrey)
     audit_transition(audit=audit, to_status="reported", actor=audrey)
     audit_save(
         audit=Audit(
@@ -194,6 +199,27 @@ def load_demo(users: dict) -> int:
         ),
         actor=maria,
     )
+    # Audrey conducts this one now: she fills its checklist and raises its findings,
+    # while its plan (scope, team, dates) stays with Maria.
+    current = audit_save(
+        audit=Audit(
+            programme=programme,
+            title="Internal audit: leadership, support and AI system life cycle",
+            scope_clauses=["5", "7.2", "7.5"],
+            scope_controls=["A.6.2.4", "A.6.2.5"],
+            criteria="ISO/IEC 42001 clauses 5, 7.2 and 7.5; Annex A.6.2.4, A.6.2.5.",
+            lead_auditor=audrey,
+            planned_start=_day(-3),
+            planned_end=_day(4),
+            business_units=["Engineering"],
+        ),
+        actor=maria,
+    )
+    audit_transition(audit=current, to_status="in_progress", actor=audrey)
+    for line in current.lines.filter(requirement_id__in=("5.1", "5.2", "7.2")):
+        line.result = "conforming"
+        line.notes = "Interviewed the AIMS owner; records seen in the portal."
+        checklist_line_save(line=line, actor=audrey)
     review = review_save(
         review=ManagementReview(
             title="Management review, first half-year",
@@ -209,7 +235,7 @@ def load_demo(users: dict) -> int:
     )
     review_prepare(review=review, actor=maria)
     for item in review.inputs.all():
-        if item.key == "audit.external_issues":
+        if item.input_id == "9.3.2 b)":
             item.manual_summary = (
                 "EU AI Act obligations for high-risk systems apply from August."
             )

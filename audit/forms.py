@@ -255,6 +255,21 @@ class AuditForm(AimsModelForm):
             self.fields[name].widget.attrs["class"] = "form-select"
 
 
+class AuditResultsForm(AimsModelForm):
+    """What the audit's auditors write while conducting it; the plan is not here."""
+
+    fieldsets = [("Results", ["actual_start", "actual_end", "summary"])]
+
+    class Meta:
+        model = Audit
+        fields = ["actual_start", "actual_end", "summary"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 6}),
+            "actual_start": DateInput(),
+            "actual_end": DateInput(),
+        }
+
+
 class TransitionForm(forms.Form):
     status = forms.CharField()
 
@@ -558,6 +573,8 @@ class ManagementReviewDecisionForm(AimsModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(is_active=True)
+
+
 class AuditorBundleRequestForm(forms.Form):
     """The packs to bundle, what for, and from when the change log. Input shape only;
     ``auditor_bundle_request`` decides."""

@@ -31,6 +31,7 @@ EVENTS = {
     "bundle.ready": "Auditor bundle ready",
     "bundle.failed": "Auditor bundle failed",
     "bundle.retried": "Auditor bundle retried",
+    "bundle.rebuilding": "Auditor bundle rebuilding",
     "auditprogramme.approved": "Audit programme approved",
     "audit.objectivity_justified": "Auditor objectivity justified",
     "audit.started": "Audit started",

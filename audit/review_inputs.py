@@ -455,6 +455,8 @@ def register_inputs() -> None:
                 title=_input_title(input_id),
                 order=order * 10,
                 compute=compute,
+                # Issues and parties entered by hand until an app holds them.
+                fallback=key in ("audit.external_issues", "audit.interested_parties"),
             )
         )
     register(

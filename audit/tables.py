@@ -22,9 +22,11 @@ STATUS_BADGES = {
 
 def status_badge(pack: EvidencePack) -> str:
     label = pack.get_status_display()
-    if pack.in_progress and pack.rebuild_reason:
+    # Auditor bundles share the badge but have no rebuild reason.
+    reason = getattr(pack, "rebuild_reason", "")
+    if pack.in_progress and reason:
         # Honest about a build that started over: "Queued (worker lost, rebuilding)".
-        label = f"{label} ({pack.rebuild_reason[:1].lower()}{pack.rebuild_reason[1:]})"
+        label = f"{label} ({reason[:1].lower()}{reason[1:]})"
     return format_html(
         '<span class="badge {}">{}</span>',
         STATUS_BADGES.get(pack.status, "text-bg-light"),

@@ -38,7 +38,8 @@ def evidence_pack_build_task(self, pack_id: int) -> dict:
 @shared_task(name="audit.pack_outbox")
 def pack_outbox_task() -> dict:
     """Every AIMS_PACK_OUTBOX_SECONDS (beat): send task messages the broker did not
-    take, and queue again builds whose worker was lost (audit.services.outbox)."""
+    take, and queue again builds whose worker was lost, of packs and bundles
+    alike (audit.services.filejobs)."""
     from .services.outbox import flush_outbox, reclaim_lost_builds
 
     reclaimed = reclaim_lost_builds()
@@ -56,10 +57,10 @@ def _reclaim_at_worker_start(sender=None, **kwargs):
         reclaimed = reclaim_lost_builds(restarted_node=node)
         sent = flush_outbox()
     except Exception:  # noqa: BLE001 - never keep a worker from starting
-        logger.exception("Pack outbox at worker start failed; beat will retry")
+        logger.exception("Job outbox at worker start failed; beat will retry")
         return
     logger.info(
-        "Worker %s started: %s lost builds reclaimed, %s queued packs sent",
+        "Worker %s started: %s lost builds reclaimed, %s queued jobs sent",
         node,
         len(reclaimed),
         sent,
@@ -76,8 +77,15 @@ def auditor_bundle_build_task(self, bundle_id: int) -> dict:
     """Build auditor bundle ``bundle_id`` (same guarantees as a pack build)."""
     from .services.bundles import auditor_bundle_build
 
-    bundle = auditor_bundle_build(bundle_id=bundle_id, task_id=self.request.id)
+    eager = bool(self.request.is_eager)
+    bundle = auditor_bundle_build(
+        bundle_id=bundle_id,
+        task_id=self.request.id,
+        worker="" if eager else f"{self.request.hostname}/{os.getpid()}",
+        heartbeat=not eager,
+    )
     if bundle is None:
         return {"bundle": bundle_id, "built": False}
     logger.info("Auditor bundle %s: %s", bundle.reference, bundle.status)
     return {"bundle": bundle_id, "built": True, "status": bundle.status}
+

@@ -1,11 +1,16 @@
+"""Pages of the audit app: each record type's standard paths from ``model_urls()``,
+then the workflow paths (approve, sign, verify, download, ...)."""
+
 from django.urls import path
 
 from aims.views.urls import model_urls
 
 from .models import (
     Audit,
+    AuditorBundle,
     AuditProgramme,
     CorrectiveAction,
+    EvidencePack,
     Finding,
     ManagementReview,
     Nonconformity,
@@ -14,22 +19,17 @@ from .views import audits, bundles, findings, packs, reviews
 
 app_name = "audit"
 
-
-def _prefixed(prefix: str, patterns) -> list:
-    return [path(f"{prefix}{p.pattern}", p.callback, name=p.name) for p in patterns]
-
-
 urlpatterns = [
-    path("packs/", packs.EvidencePackListView.as_view(), name="evidencepack_list"),
-    path(
-        "packs/add/",
-        packs.EvidencePackRequestView.as_view(),
-        name="evidencepack_add",
-    ),
-    path(
-        "packs/<int:pk>/",
-        packs.EvidencePackDetailView.as_view(),
-        name="evidencepack_detail",
+    # Packs and bundles are asked for and built, never edited or deleted, and keep
+    # their history on the pack page itself.
+    *model_urls(
+        EvidencePack,
+        prefix="packs/",
+        list=packs.EvidencePackListView,
+        add=packs.EvidencePackRequestView,
+        detail=packs.EvidencePackDetailView,
+        history=None,
+        tab=None,
     ),
     path(
         "packs/<int:pk>/download/",
@@ -58,6 +58,11 @@ urlpatterns = [
         name="auditprogramme_coverage",
     ),
     # Audits and checklists
+    path(
+        "<int:pk>/results/",
+        audits.AuditResultsView.as_view(),
+        name="audit_results",
+    ),
     path(
         "<int:pk>/status/",
         audits.AuditTransitionView.as_view(),
@@ -120,18 +125,14 @@ urlpatterns = [
         reviews.ManagementReviewDecisionEditView.as_view(),
         name="managementreviewdecision_edit",
     ),
-    path(
-        "bundles/", bundles.AuditorBundleListView.as_view(), name="auditorbundle_list"
-    ),
-    path(
-        "bundles/add/",
-        bundles.AuditorBundleRequestView.as_view(),
-        name="auditorbundle_add",
-    ),
-    path(
-        "bundles/<int:pk>/",
-        bundles.AuditorBundleDetailView.as_view(),
-        name="auditorbundle_detail",
+    *model_urls(
+        AuditorBundle,
+        prefix="bundles/",
+        list=bundles.AuditorBundleListView,
+        add=bundles.AuditorBundleRequestView,
+        detail=bundles.AuditorBundleDetailView,
+        history=None,
+        tab=None,
     ),
     path(
         "bundles/<int:pk>/download/",
@@ -143,65 +144,52 @@ urlpatterns = [
         bundles.AuditorBundleRetryView.as_view(),
         name="auditorbundle_retry",
     ),
-]
-
-urlpatterns += (
-    _prefixed(
-        "programmes/",
-        model_urls(
-            AuditProgramme,
-            list=audits.AuditProgrammeListView,
-            detail=audits.AuditProgrammeDetailView,
-            edit=audits.AuditProgrammeEditView,
-            delete=audits.AuditProgrammeDeleteView,
-        ),
-    )
-    + _prefixed(
-        "findings/",
-        model_urls(
-            Finding,
-            list=findings.FindingListView,
-            detail=findings.FindingDetailView,
-            edit=findings.FindingEditView,
-            delete=findings.FindingDeleteView,
-        ),
-    )
-    + _prefixed(
-        "nonconformities/",
-        model_urls(
-            Nonconformity,
-            list=findings.NonconformityListView,
-            detail=findings.NonconformityDetailView,
-            edit=findings.NonconformityEditView,
-            delete=findings.NonconformityDeleteView,
-        ),
-    )
-    + _prefixed(
-        "corrective-actions/",
-        model_urls(
-            CorrectiveAction,
-            list=findings.CorrectiveActionListView,
-            detail=findings.CorrectiveActionDetailView,
-            edit=findings.CorrectiveActionEditView,
-            delete=findings.CorrectiveActionDeleteView,
-        ),
-    )
-    + _prefixed(
-        "reviews/",
-        model_urls(
-            ManagementReview,
-            list=reviews.ManagementReviewListView,
-            detail=reviews.ManagementReviewDetailView,
-            edit=reviews.ManagementReviewEditView,
-            delete=reviews.ManagementReviewDeleteView,
-        ),
-    )
+    *model_urls(
+        AuditProgramme,
+        prefix="programmes/",
+        list=audits.AuditProgrammeListView,
+        detail=audits.AuditProgrammeDetailView,
+        edit=audits.AuditProgrammeEditView,
+        delete=audits.AuditProgrammeDeleteView,
+    ),
+    *model_urls(
+        Finding,
+        prefix="findings/",
+        list=findings.FindingListView,
+        detail=findings.FindingDetailView,
+        edit=findings.FindingEditView,
+        delete=findings.FindingDeleteView,
+    ),
+    *model_urls(
+        Nonconformity,
+        prefix="nonconformities/",
+        list=findings.NonconformityListView,
+        detail=findings.NonconformityDetailView,
+        edit=findings.NonconformityEditView,
+        delete=findings.NonconformityDeleteView,
+    ),
+    *model_urls(
+        CorrectiveAction,
+        prefix="corrective-actions/",
+        list=findings.CorrectiveActionListView,
+        detail=findings.CorrectiveActionDetailView,
+        edit=findings.CorrectiveActionEditView,
+        delete=findings.CorrectiveActionDeleteView,
+    ),
+    *model_urls(
+        ManagementReview,
+        prefix="reviews/",
+        list=reviews.ManagementReviewListView,
+        detail=reviews.ManagementReviewDetailView,
+        edit=reviews.ManagementReviewEditView,
+        delete=reviews.ManagementReviewDeleteView,
+    ),
     # Audits last: their paths start at the app's root.
-    + model_urls(
+    *model_urls(
         Audit,
         list=audits.AuditListView,
         detail=audits.AuditDetailView,
         edit=audits.AuditEditView,
         delete=audits.AuditDeleteView,
-    )
-)
+    ),
+]

@@ -7,16 +7,29 @@ def _applicable(entry) -> str:
     ]
 
 
-def _risks(entry) -> list[str]:
+def _risks(entry, names) -> list[str]:
+    # Only the risks the reader may see, as the SoA page counts them; an approved
+    # version's frozen list is filtered the same way.
+    from risk.models import Risk
+
     if not entry.soa.is_draft:
-        return entry.risk_snapshot
-    return sorted(link.risk.reference for link in entry.control.risk_links.all())
+        return names.references(Risk, entry.risk_snapshot)
+    return sorted(
+        names.names(
+            (link.risk for link in entry.control.risk_links.all()),
+            text=lambda risk: risk.reference,
+        )
+    )
 
 
-def _evidence(entry) -> list[str]:
+def _evidence(entry, names) -> list[str]:
+    from .models import Evidence
+
     if not entry.soa.is_draft:
-        return entry.evidence_snapshot
-    return sorted(e.reference for e in entry.control.evidence.all())
+        return names.references(Evidence, entry.evidence_snapshot)
+    return sorted(
+        names.names(entry.control.evidence.all(), text=lambda e: e.reference)
+    )
 
 
 soa_exporter = Exporter(
@@ -38,8 +51,8 @@ soa_exporter = Exporter(
         Column("Test frequency (days)", lambda e: e.test_frequency),
         Column("Last check", lambda e: e.last_checked_on),
         Column("Last check result", lambda e: e.last_check_result or ""),
-        Column("Risks", _risks),
-        Column("Evidence", _evidence),
+        Column("Risks", _risks, names_records=True),
+        Column("Evidence", _evidence, names_records=True),
     ],
     prepare=lambda rows: rows.prefetch_related(
         "control__risk_links__risk", "control__evidence"

@@ -163,7 +163,10 @@ class SoAView(View):
             if export_format not in exports.FORMATS:
                 raise Http404("Unknown export format")
             return soa_exporter.response(
-                rows, export_format, f"statement-of-applicability-v{version.number}"
+                rows,
+                export_format,
+                f"statement-of-applicability-v{version.number}",
+                user=request.user,
             )
         rows = list(rows)
         return render(

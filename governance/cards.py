@@ -20,7 +20,52 @@ def _summary(request):
 
     if not can(request.user, "view", ContextIssue):
         return None
-    return {**overview(request.user), **_measurements(request.user)}
+    return {
+        **overview(request.user),
+        **_measurements(request.user),
+        **_off_track(request.user),
+        "acknowledgements_pending": _acknowledgements_pending(),
+    }
+
+
+def _off_track(user) -> dict:
+    """Open indicators whose latest measurement misses the threshold (two queries)."""
+    from .choices import IndicatorStatus
+    from .models import Indicator
+    from .selectors import indicator_rows
+
+    if not can(user, "view", Indicator):
+        return {}
+    rows = indicator_rows(
+        Indicator.objects.filter(closed=False).select_related("objective")
+    )
+    off = [row.indicator for row in rows if row.status == IndicatorStatus.OFF_TRACK]
+    return {"off_track": off[:3], "off_track_count": len(off)}
+
+
+def _acknowledgements_pending() -> int:
+    """People who have not yet acknowledged an approved version published to them,
+    summed over the versions (one query)."""
+    from django.db.models import Count, Q
+
+    from .choices import VersionStatus
+    from .models import DocumentVersion
+
+    figures = (
+        DocumentVersion.objects.filter(
+            status=VersionStatus.APPROVED, publications__isnull=False
+        )
+        .annotate(
+            audience=Count(
+                "publications__groups__user",
+                filter=Q(publications__groups__user__is_active=True),
+                distinct=True,
+            ),
+            done=Count("acknowledgements", distinct=True),
+        )
+        .values_list("audience", "done")
+    )
+    return sum(max(0, audience - done) for audience, done in figures)
 
 
 def _measurements(user) -> dict:

@@ -217,7 +217,8 @@ def _load(users: dict) -> int:
             title="AI risk assessment procedure",
             doc_type="procedure",
             owner=raj,
-            purpose="How we identify, analyse and evaluate AI risks (6.1.2).",
+            purpose="How we identify, analyse, evaluate and treat AI risks (6.1.2, 6.1.3).",
+            documented_information=["DI-04", "DI-05"],
         ),
         m2m={"controls": list(Control.objects.filter(control_id__in=["A.5.2"]))},
     )
@@ -237,6 +238,7 @@ def _load(users: dict) -> int:
             title="AI system impact assessment procedure",
             doc_type="procedure",
             owner=maria,
+            documented_information=["DI-08"],
         )
     )
     draft = document_version_save(
@@ -248,6 +250,29 @@ def _load(users: dict) -> int:
         actor=maria,
     )
     document_version_submit(version=draft, actor=maria)
+    lifecycle = save(
+        Document(
+            title="Responsible AI development life cycle",
+            doc_type="procedure",
+            owner=maria,
+            purpose="Stages, testing, human oversight, release criteria and change "
+            "control for the AI systems we build (A.6.1.3).",
+            documented_information=["DI-A11"],
+        )
+    )
+    version = document_version_save(
+        version=DocumentVersion(
+            document=lifecycle,
+            text="# Stages\nIdea, design, build, verify, release gate, operate, retire.\n\n"
+            "# Release\nThe gate checks approved requirements, met acceptance criteria and "
+            "a current impact assessment.",
+            change_summary="First issue.",
+        ),
+        actor=maria,
+    )
+    document_version_approve(
+        version=version, actor=grace, comment="Reviewed against the release gate."
+    )
     for title, source, edition in (
         ("ISO/IEC 42001 AI management system", "ISO/IEC", "2023"),
         ("Regulation (EU) 2024/1689 (AI Act)", "European Union", "OJ L, 12.7.2024"),

@@ -35,6 +35,14 @@ def count_of(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+@dataclass(frozen=True)
+class DeclaredDocument:
+    pk: int
+    reference: str
+    approved: bool
+    next_review_date: datetime.date | None
+
+
 @dataclass
 class Facts:
     counts: dict
@@ -46,6 +54,8 @@ class Facts:
     policy_acknowledged: int
     indicators: list  # (frequency days, last measured or None)
     gaps: int
+    # Documents declaring documented-information items: item id -> [DeclaredDocument]
+    declared: dict
 
 
 def readiness_facts(as_of: datetime.date) -> Facts:
@@ -191,6 +201,14 @@ def _gather(as_of) -> Facts:
         .annotate(last=last)
         .values_list("frequency", "last")
     ]
+    declared: dict = {}
+    for pk, reference, items, review, has_approved in documents.values_list(
+        "pk", "reference", "documented_information", "next_review_date", "has_approved"
+    ):
+        for item_id in items or ():
+            declared.setdefault(item_id, []).append(
+                DeclaredDocument(pk, reference, has_approved, review)
+            )
     gaps = 0
     if row["competence_requirements"]:
         from .services import competence_gaps
@@ -206,6 +224,7 @@ def _gather(as_of) -> Facts:
         policy_acknowledged=acknowledged,
         indicators=indicators,
         gaps=gaps,
+        declared=declared,
     )
 
 

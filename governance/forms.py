@@ -10,6 +10,7 @@ from controls.models import Control, Evidence
 from registry.models import AIRole, AISystem
 
 from .choices import SystemRole
+from .document_items import document_item_choices
 from .models import (
     AimsRole,
     Commitment,
@@ -223,12 +224,20 @@ class ScopeVersionForm(AimsModelForm):
 class DocumentForm(AimsModelForm):
     owner = _user_field()
     controls = _controls_field()
+    documented_information = forms.MultipleChoiceField(
+        label="Documented information held",
+        choices=document_item_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Document._meta.get_field("documented_information").help_text,
+    )
     fieldsets = [
         ("Document", ["title", "doc_type", "purpose", "owner", "classification"]),
         (
             "Control (7.5.3)",
             ["retention", "review_interval_months", "next_review_date", "controls"],
         ),
+        ("Documented information (7.5.1)", ["documented_information"]),
         ("External origin", ["external_source", "external_edition"]),
     ]
 
@@ -244,6 +253,7 @@ class DocumentForm(AimsModelForm):
             "review_interval_months",
             "next_review_date",
             "controls",
+            "documented_information",
             "external_source",
             "external_edition",
         ]

@@ -20,6 +20,7 @@ from aims.readiness import (
     register_judge,
 )
 
+from .document_items import document_item_ids
 from .facts import readiness_facts
 
 READY, PARTIAL, NOT_READY = Readiness.READY, Readiness.PARTIAL, Readiness.NOT_READY
@@ -253,6 +254,42 @@ def _register_item(prefix: str):
     return judge
 
 
+def _declared_item(item_id: str):
+    """An item held by the documents that declare it: as good as the best of them."""
+
+    def judge(as_of) -> ItemStatus:
+        documents = readiness_facts(as_of).declared.get(item_id, [])
+        if not documents:
+            return ItemStatus(
+                present=False,
+                summary="No document in the register declares it.",
+                url=_url("document_list"),
+            )
+        approved = [d for d in documents if d.approved]
+        in_date = [
+            d
+            for d in approved
+            if d.next_review_date is None or d.next_review_date >= as_of
+        ]
+        best = (in_date or approved or documents)[0]
+        references = ", ".join(d.reference for d in documents)
+        if not approved:
+            summary = f"{references}: no approved version yet."
+        elif not in_date:
+            summary = f"{references}: approved, past its review date."
+        else:
+            summary = f"{best.reference} approved and in date."
+        return ItemStatus(
+            present=True,
+            approved=bool(approved),
+            current=bool(in_date) if approved else None,
+            summary=summary,
+            url=reverse("governance:document_detail", args=[best.pk]),
+        )
+
+    return judge
+
+
 def _unapproved_scope(as_of) -> list[BlockerItem]:
     facts = readiness_facts(as_of)
     if facts.scope is not None or not facts.scope_draft:
@@ -266,11 +303,11 @@ def _unapproved_scope(as_of) -> list[BlockerItem]:
 
 def register() -> None:
     register_judge(Judge("governance.management_system", "Management system", _judge))
-    # A.2.2 (the AI policy as a control) is judged from its SoA row, whose evidence is
-    # the approved policy version: no second source for DI-A01.
     for item_id, label, judge in (
         ("DI-01", "AIMS scope versions", _scope_item),
         ("DI-02", "AI policy in the document register", _policy_item),
+        # The reference file: the same record as DI-02.
+        ("DI-A01", "AI policy in the document register", _policy_item),
         ("DI-10", "AI objectives register", _objectives_item("")),
         ("DI-A10", "Responsible-development objectives", _objectives_item("dev_")),
         ("DI-A27", "Responsible-use objectives", _objectives_item("use_")),
@@ -280,6 +317,12 @@ def register() -> None:
         ("DI-18", "Indicator measurements", _monitoring_item),
     ):
         register_item(Source(item_id, label, judge))
+    for item_id in document_item_ids():
+        register_item(
+            Source(
+                item_id, "Controlled document declared for it", _declared_item(item_id)
+            )
+        )
     register_blocker(
         BlockerSource(
             "governance.unapproved_scope",

@@ -390,6 +390,7 @@ class DocumentDetailView(generic.ObjectDetailView):
                 "external_edition",
             ],
         ),
+        ("Documented information (7.5.1)", ["documented_information"]),
     ]
 
     def get_extra_context(self, document):

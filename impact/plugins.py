@@ -48,7 +48,28 @@ def _risk_panel(request, risk):
     return {"impacts": [i for i in impacts if can(request.user, "view", i.assessment)]}
 
 
+def _tier_lock():
+    from django.urls import reverse
+
+    from registry import locks
+
+    from .services import TIER_FIELD
+
+    locks.register(
+        locks.FieldLock(
+            field=TIER_FIELD,
+            message="Set by the EU AI Act classification (or a justified manual tier "
+            "there), never typed in the register.",
+            link_label="Classify under the EU AI Act",
+            url=lambda system: reverse("impact:classify", args=[system.pk]),
+        )
+    )
+
+
 def register() -> None:
+    from registry import gates
+
+    from .alerts import prohibited_alerts, prohibited_card, prohibited_gate_problems
     from .cards import card_context
     from .packs import register_pack
     from .readiness import register_sources as register_readiness
@@ -56,6 +77,7 @@ def register() -> None:
     from .review import register_review_input
 
     register_events(EVENTS)
+    _tier_lock()
     register_reminders()
     register_readiness()
     register_review_input()
@@ -96,6 +118,32 @@ def register() -> None:
             template="impact/_risk_panel.html",
             context=_risk_panel,
         ),
+    )
+    # A prohibited practice is shown on every page of the system and of the records
+    # about it (header alert), and first on the home page.
+    for model in (
+        "registry.aisystem",
+        "impact.impactassessment",
+        "risk.risk",
+        "incidents.incident",
+    ):
+        record_tabs.register_alerts(model, prohibited_alerts)
+    gates.register(
+        gates.GateCondition(
+            key="impact.not_prohibited",
+            label="Not a prohibited practice (EU AI Act Art. 5)",
+            check=prohibited_gate_problems,
+            order=5,
+        )
+    )
+    dashboard.register(
+        dashboard.DashboardCard(
+            key="impact.prohibited",
+            order=1,
+            template="impact/cards/prohibited.html",
+            context=prohibited_card,
+            width="col-12",
+        )
     )
     dashboard.register(
         dashboard.DashboardCard(

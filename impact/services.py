@@ -52,6 +52,9 @@ __all__ = [
     "visible_answers",
 ]
 
+# The register's field the classification decides (locked in registry.locks).
+TIER_FIELD = "eu_risk_tier"
+
 QUESTION_TYPES = (
     "text",
     "single_choice",
@@ -666,6 +669,33 @@ def _scaled(value: int, top: int, maximum: int) -> int:
     return max(1, min(maximum, round(value * maximum / top)))
 
 
+def may_create_risk(user, impact: Impact) -> bool:
+    """Who may turn a harm into a risk (ISO/IEC 42001 6.1.4 feeding 6.1.2): whoever may
+    add risks to the register, and the owner of the assessed AI system (or an AIMS
+    manager), who holds the change right on it. The page's button and the API agree
+    because both ask this; an owner of another system never sees the assessment."""
+    from risk.models import Risk
+
+    if not can(user, "view", impact.assessment):
+        return False
+    return can(user, "add", Risk) or can(user, "change", impact.assessment.ai_system)
+
+
+def _risk_owner(impact: Impact, actor):
+    """The new risk's owner: the assessment's owner, else the system's owner, else the
+    actor, whoever first may own risks."""
+    from risk.models import Risk
+
+    for person in (impact.assessment.owner, impact.assessment.ai_system.owner, actor):
+        if person is not None and can(person, "own", Risk):
+            return person
+    raise ValidationError(
+        {
+            "risk": "Nobody here may own a risk; ask an AIMS manager to name a risk owner."
+        }
+    )
+
+
 def impact_create_risk(*, impact: Impact, actor):
     """Create a risk in the register from a harm (through the risk service) and link both."""
     from risk.models import Risk, RiskSource
@@ -677,8 +707,11 @@ def impact_create_risk(*, impact: Impact, actor):
         raise ValidationError(
             {"risk": f"This impact is already linked to {impact.risk}."}
         )
-    if not can(actor, "add", Risk):
-        raise PermissionDenied("You may not add risks.")
+    if not may_create_risk(actor, impact):
+        raise PermissionDenied(
+            "Only the system's owner or someone who may add risks can create a risk "
+            "from this impact."
+        )
     levels = rules.impact_levels()
     source_code = next(
         k["risk_source"] for k in levels["harm_kinds"] if k["value"] == impact.harm_kind
@@ -686,9 +719,7 @@ def impact_create_risk(*, impact: Impact, actor):
     criteria = criteria_current()
     top_severity = max(o["value"] for o in levels["severity"])
     top_likelihood = max(o["value"] for o in levels["likelihood"])
-    owner = (
-        impact.assessment.owner if can(impact.assessment.owner, "own", Risk) else actor
-    )
+    owner = _risk_owner(impact, actor)
     parties = {
         "individual": ["individuals"],
         "group": ["groups"],
@@ -789,6 +820,7 @@ def _sync_obligations(system, ids: list[str], actor) -> None:
 
 
 def _new_classification(system, actor, **values) -> Classification:
+    from registry import locks
     from registry.services import ai_system_save
 
     previous = (
@@ -814,7 +846,9 @@ def _new_classification(system, actor, **values) -> Classification:
     if system.eu_risk_tier != classification.tier:
         system.refresh_from_db()
         system.eu_risk_tier = classification.tier
-        ai_system_save(system=system, actor=actor)
+        # The register locks the tier (registry.locks); the classification sets it.
+        with locks.setting(TIER_FIELD):
+            ai_system_save(system=system, actor=actor)
     return classification
 
 

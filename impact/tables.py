@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from registry.tables import TIER_BADGES
+from registry.tables import PROHIBITED, TIER_BADGES
 
 from .models import Classification, ImpactAssessment
 
@@ -16,6 +16,16 @@ def review_badge(record):
     if record.review_needed:
         return format_html('<span class="badge text-bg-warning">Review needed</span>')
     return ""
+
+
+def prohibited_note(system, tier: str):
+    if tier != PROHIBITED:
+        return str(system)
+    return format_html(
+        '{}<div class="small text-danger fw-semibold" data-alert="prohibited">'
+        "Prohibited practice: may not be used</div>",
+        system,
+    )
 
 
 class ImpactAssessmentTable(tables.Table):
@@ -41,7 +51,15 @@ class ImpactAssessmentTable(tables.Table):
         )
         order_by = ("-reference",)
         attrs = {"class": "table table-sm table-hover align-middle"}
+        row_attrs = {
+            "class": lambda record: (
+                "table-danger" if record.ai_system.eu_risk_tier == PROHIBITED else ""
+            )
+        }
         empty_text = "No impact assessments match."
+
+    def render_ai_system(self, value, record):
+        return prohibited_note(value, record.ai_system.eu_risk_tier)
 
     def render_highest_level(self, value, record):
         return level_badge(record.highest_level, record.get_highest_level_display())
@@ -75,7 +93,18 @@ class ClassificationTable(tables.Table):
             "created",
         )
         attrs = {"class": "table table-sm table-hover align-middle"}
+        row_attrs = {
+            "class": lambda record: (
+                "table-danger"
+                if record.is_current and record.tier == PROHIBITED
+                else ""
+            )
+        }
         empty_text = "No classifications match."
+
+    def render_ai_system(self, value, record):
+        tier = record.tier if record.is_current else ""
+        return prohibited_note(value, tier)
 
     def render_tier(self, value, record):
         css = TIER_BADGES.get(record.tier, "text-bg-secondary")

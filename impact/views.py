@@ -53,6 +53,7 @@ from .services import (
     impact_create_risk,
     impact_delete,
     impact_save,
+    may_create_risk,
     obligation_save,
     open_high_impacts,
     template_current,
@@ -149,9 +150,7 @@ class ImpactAssessmentDetailView(generic.ObjectDetailView):
         return {
             "sections": list(visible_answers(assessment.template, assessment.answers)),
             "impacts": impacts,
-            "risks_visible": {
-                i.pk for i in impacts if i.risk_id and can(user, "view", i.risk)
-            },
+            "risks_visible": _visible_risk_impacts(user, impacts),
             "charter": reference.charter_rights(),
             "may_edit": may_change and assessment.status == AssessmentStatus.DRAFT,
             "may_submit": may_change and assessment.status == AssessmentStatus.DRAFT,
@@ -159,7 +158,7 @@ class ImpactAssessmentDetailView(generic.ObjectDetailView):
             "may_revise": assessment.status == AssessmentStatus.APPROVED
             and newest.pk == assessment.pk
             and (can(user, "change", assessment.ai_system) or may_change),
-            "may_create_risk": can(user, "add", _risk_model()),
+            "may_create_risk": bool(impacts) and may_create_risk(user, impacts[0]),
             "blocking": open_high_impacts(assessment)
             if assessment.status != AssessmentStatus.APPROVED
             else [],
@@ -170,10 +169,19 @@ class ImpactAssessmentDetailView(generic.ObjectDetailView):
         }
 
 
-def _risk_model():
+def _visible_risk_impacts(user, impacts) -> set[int]:
+    """The impacts whose linked risk the user may see, in one query for all of them."""
     from risk.models import Risk
 
-    return Risk
+    risk_ids = {i.risk_id for i in impacts if i.risk_id}
+    if not risk_ids:
+        return set()
+    visible = set(
+        visible_to(Risk.objects.filter(pk__in=risk_ids), user).values_list(
+            "pk", flat=True
+        )
+    )
+    return {i.pk for i in impacts if i.risk_id in visible}
 
 
 class ImpactAssessmentEditView(generic.ObjectEditView):

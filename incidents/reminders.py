@@ -1,10 +1,12 @@
 """Reminder sources: the Art. 73 report of a serious incident, and its escalation.
 
-The report deadline is days, not weeks, away, so the ordinary lead-time ladder is too
-slow on its own. A second source puts the same report in front of the AIMS managers and
-the governance committee on the day the organisation became aware: it is "due" that day
-and overdue the next, so the escalation contacts hear of it at the next run rather than a
-week late.
+The report deadline is days, not weeks, away, so both sources are hourly: their items
+carry the moment they fall due and climb the ladder in hours (``AIMS_URGENT_LEAD_HOURS``,
+``AIMS_URGENT_ESCALATION_HOURS``), followed by the hourly run. The first source reminds
+the handler and the system owner as the deadline nears and escalates once it passed;
+the second puts the unsent report in front of the AIMS managers and the governance
+committee from the moment the organisation became aware, so they hear of a serious
+incident within the hour rather than at the next morning's digest.
 """
 
 from aims.reminders import DueItem, DueSource, register
@@ -27,6 +29,7 @@ def register_sources() -> None:
             yield DueItem(
                 obj=incident,
                 due_date=incident.local(incident.report_deadline).date(),
+                due_at=incident.report_deadline,
                 responsible=(incident.handler, incident.ai_system.owner),
                 title=f"Report serious incident {incident} to the authority",
             )
@@ -44,6 +47,7 @@ def register_sources() -> None:
             yield DueItem(
                 obj=incident,
                 due_date=incident.local(incident.aware_at).date(),
+                due_at=incident.aware_at,
                 responsible=overseers,
                 title=f"Serious incident {incident}: authority report not yet sent",
             )
@@ -53,6 +57,7 @@ def register_sources() -> None:
             key="incidents.authority_report",
             label="Serious incident report (EU AI Act Art. 73)",
             items=deadline_items,
+            hourly=True,
         )
     )
     register(
@@ -60,5 +65,6 @@ def register_sources() -> None:
             key="incidents.authority_report_escalation",
             label="Serious incident awaiting its report",
             items=escalation_items,
+            hourly=True,
         )
     )

@@ -1,11 +1,35 @@
 from django import forms
+from django.utils.html import format_html
 
 from aims.forms import AimsModelForm, DateInput
 from aims.permissions import users_with
 
+from . import locks
 from .layout import FIELDSETS
 from .models import AISystem
 from .services import TAG_MAX_LENGTH, tags_from_names
+
+
+class LockedChoice(forms.Select):
+    """A choice another record decides: its value as text, with a link to where it is set."""
+
+    def __init__(self, lock: locks.FieldLock, url: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.lock, self.url = lock, url
+
+    def render(self, name, value, attrs=None, renderer=None):
+        label = dict(self.choices).get(value, value)
+        link = (
+            format_html(' · <a href="{}">{}</a>', self.url, self.lock.link_label)
+            if self.url
+            else ""
+        )
+        return format_html(
+            '<p class="form-control-plaintext py-0" id="{}"><strong>{}</strong>{}</p>',
+            (attrs or {}).get("id", ""),
+            label,
+            link,
+        )
 
 
 class AISystemForm(AimsModelForm):
@@ -60,6 +84,18 @@ class AISystemForm(AimsModelForm):
         # Optional in the form and the CSV import (older files lack the column): an
         # empty choice keeps the stored interval, or the default for a new system.
         self.fields["review_interval"].required = False
+        for name, lock in locks.locked().items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            # Disabled: the posted value is ignored and the stored one kept.
+            field.disabled = True
+            field.widget = LockedChoice(
+                lock,
+                lock.url(self.instance) if self.instance.pk else "",
+                choices=field.choices,
+            )
+            field.help_text = lock.message
         if self.instance.pk:
             self.initial.setdefault(
                 "tags", ", ".join(tag.name for tag in self.instance.tags.all())

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from aims.permissions import can
 
+from . import locks
 from .exports import CHOICE_FIELDS, COLUMNS
 from .forms import AISystemForm
 from .models import AIRole, AISystem, DataCategory
@@ -194,6 +195,12 @@ def ai_system_import(*, rows: list[dict], actor) -> ImportResult:
                 seen_references.setdefault(reference, index)
             form = AISystemForm(data=data, user=actor)
             form.instance.reference = reference
+            # The form ignores a locked column (the EU AI Act tier follows the
+            # classification); say so rather than drop a value someone typed.
+            for name, lock in locks.locked().items():
+                default = AISystem._meta.get_field(name).get_default()
+                if data.get(name) not in ("", None, default):
+                    errors.append((name, lock.message))
             if not form.is_valid():
                 errors.extend(
                     (name if name != "__all__" else "", message)

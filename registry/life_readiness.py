@@ -152,6 +152,14 @@ def _coverage(as_of) -> dict[str, Coverage]:
             Q(_record(LifecycleRecordKind.EVENT_LOGS)),
             "document their event-log configuration",
         ),
+        # Use as intended (A.9.4) shows in the logs a deployed system keeps and the
+        # monitoring it runs under an approved plan.
+        "A.9.4": _systems(
+            Q(_record(LifecycleRecordKind.EVENT_LOGS))
+            & Q(_record(LifecycleRecordKind.MONITORING_PLAN, approved=True)),
+            "keep event logs and run under an approved monitoring plan",
+            base="deployed",
+        ),
         "A.7.2": _systems(
             Q(_has(SystemDataset)) & ~Q(pk__in=personal_data_undeclared_ids()),
             "name their datasets, personal data declared",
@@ -269,6 +277,7 @@ ITEMS = {
     "DI-A21": ("A.7.4", "Data-quality requirements and results"),
     "DI-A22": ("A.7.5", "Dataset provenance"),
     "DI-A23": ("A.7.6", "Data preparation methods"),
+    "DI-A29": ("A.9.4", "Event logs and monitoring of deployed systems"),
     "DI-A30": ("A.10.2", "Responsibilities between the parties"),
     "DI-A31": ("A.10.3", "Supplier due-diligence reviews"),
 }

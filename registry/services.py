@@ -13,6 +13,7 @@ from aims.models import ReferenceCounter, Tag
 from aims.permissions import can, move_ownership
 from aims.services import lookup_get_or_create, object_save
 
+from . import locks
 from .choices import LifecycleStage
 from .models import REFERENCE_PREFIX, AISystem
 from .signals import ai_system_changed
@@ -58,8 +59,7 @@ def ai_system_save(
     the owner changes, the permissions move with it.
     """
     with attributed_to(actor), change_scope():
-        previous_owner = None
-        before = None
+        previous_owner, before, stored = None, None, None
         if system.pk is not None:
             stored = (
                 AISystem.objects.filter(pk=system.pk).select_related("owner").first()
@@ -68,6 +68,8 @@ def ai_system_save(
                 raise ObjectDoesNotExist("This AI system was deleted meanwhile.")
             previous_owner = stored.owner
             before = stored.serialize()
+        # A field another record decides (the EU AI Act tier) is refused here, by field.
+        locks.check(system, stored)
         _check_gate(system, before)
         if not system.reference:
             system.reference = ReferenceCounter.next_reference(REFERENCE_PREFIX)

@@ -6,7 +6,10 @@ risk_exporter = Exporter(
         Column("Title", lambda r: r.title),
         Column(
             "AI system",
-            lambda r: str(r.ai_system) if r.ai_system else "Organisation-wide",
+            lambda r, names: names.name(r.ai_system)
+            if r.ai_system
+            else "Organisation-wide",
+            names_records=True,
         ),
         Column("Risk source", lambda r: str(r.risk_source)),
         Column("Consequence", lambda r: r.consequence),

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 
 from aims import accounts
 from aims.models import User
+from registry import locks
 from registry.models import AISystem
 from registry.services import ai_system_save
 
@@ -34,7 +35,9 @@ def make_system(
     if owner is not None:
         fields.setdefault("lifecycle_stage", "development")
     system = AISystem(owner=owner, **fields)
-    return ai_system_save(system=system, actor=actor or owner, m2m=m2m)
+    # A tier given here stands in for a classification (the register locks the field).
+    with locks.setting(*(set(fields) & set(locks.locked()))):
+        return ai_system_save(system=system, actor=actor or owner, m2m=m2m)
 
 
 def make_risk(

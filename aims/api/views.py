@@ -4,14 +4,15 @@ from django.contrib.auth.models import Group
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from aims import accounts
+from aims import accounts, mfa
 from aims.client_address import ClientAddressThrottleMixin
 from aims.filtersets import ObjectChangeFilterSet
 from aims.models import ObjectChange, User
@@ -219,16 +220,49 @@ class LoginRateThrottle(ClientAddressThrottleMixin, AnonRateThrottle):
     scope = "login"
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp_token = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        max_length=20,
+        help_text="A code from the authenticator app, or a recovery code: required "
+        "for accounts with two-factor sign-in.",
+    )
+
+
 class ObtainTokenView(ObtainAuthToken):
-    """Exchange a username and password for the user's API token."""
+    """Exchange a username and password (and, for an account with two-factor sign-in,
+    a code) for the user's API token."""
 
     throttle_classes = [LoginRateThrottle]
+    serializer_class = TokenRequestSerializer
 
     def get_serializer_context(self):
         # django-axes marks a locked-out sign-in on the HttpRequest, which its
         # middleware then answers with a 429; DRF's Request wrapper would hide it.
         return {**super().get_serializer_context(), "request": self.request._request}
 
-    @extend_schema(auth=[], responses={200: TokenSerializer})
+    @extend_schema(
+        auth=[], request=TokenRequestSerializer, responses={200: TokenSerializer}
+    )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        # The password alone must not open what the web sign-in guards with a code.
+        if mfa.must_verify(user):
+            if not mfa.mfa_enrolled(user):
+                raise PermissionDenied(
+                    "Your role requires a second factor: set it up in the portal "
+                    "first, then ask for a token."
+                )
+            if mfa.mfa_verify_code(
+                user=user, token=serializer.validated_data.get("otp_token", "")
+            ) is None:
+                raise ValidationError(
+                    {"otp_token": ["A current code from your authenticator app (or a "
+                                   "recovery code) is required."]}
+                )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

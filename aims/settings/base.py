@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "axes",
     "bootstrap",
     "csp",
+    # Second factor for local accounts (aims.mfa): TOTP apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Before "aims": its permissions must exist when the roles are synced after migrate.
     "django_celery_beat",
     "aims",
@@ -116,11 +120,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Knows whether this session confirmed a second factor (request.user.is_verified).
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a login; DRF views opt out and answer 401/403 themselves.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: a session that timed out is told why.
     "aims.middleware.IdleSessionTimeoutMiddleware",
+    # Roles that must use a second factor reach nothing but enrolment or verification.
+    "aims.mfa.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "aims.middleware.ChangeActorMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -212,6 +220,21 @@ AXES_USERNAME_CALLABLE = "aims.lockout.username_of"
 AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Second factor (TOTP, aims.mfa): members of these roles (group names, comma-separated)
+# must set up an authenticator app and confirm a code after their password before they
+# can use the portal; anyone else may opt in. In production the administrators and the
+# committee by default; the embedded demo asks nobody, so its personas sign in with a
+# password only. Accounts signed in through the identity provider (OIDC) are exempt:
+# the provider owns their second factor.
+AIMS_MFA_REQUIRED_ROLES = envlist(
+    "AIMS_MFA_REQUIRED_ROLES",
+    [] if DEBUG else ["Administrator", "Governance committee"],
+)
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env("AIMS_MFA_ISSUER") or f"AIMS {AIMS_ORGANISATION_NAME}"
+# Administrators reset a lost device in the admin site; they never read its key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Internationalisation: times are stored and shown in UTC (evidence must be unambiguous).
 
@@ -397,11 +420,14 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"refusals": {"()": "aims.log_filters.RefusalFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Django's own console handler would print every error a second time.
     "loggers": {
         "django": {"handlers": [], "propagate": True},
+        # A 403 is one INFO line (user, path, reason), not a traceback.
+        "django.request": {"filters": ["refusals"]},
         # WeasyPrint logs every layout step at INFO (evidence packs); keep its warnings.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -593,6 +619,21 @@ if len(AIMS_ESCALATION_DAYS) > 2 or 0 in AIMS_ESCALATION_DAYS:
     raise ImproperlyConfigured(
         "AIMS_ESCALATION_DAYS takes at most two values above 0 (escalation contact, "
         "then governance committee)"
+    )
+# Reminders counted in hours (hourly sources: serious-incident reports, EU AI Act
+# Art. 73): hours before the moment due at which the responsible people hear again (on
+# top of the lead days), and hours overdue after which it escalates to the escalation
+# contact, then to the governance committee.
+AIMS_URGENT_LEAD_HOURS = tuple(
+    sorted(_days("AIMS_URGENT_LEAD_HOURS", ["24", "4"]), reverse=True)
+)
+AIMS_URGENT_ESCALATION_HOURS = tuple(
+    sorted(_days("AIMS_URGENT_ESCALATION_HOURS", ["2", "8"]))
+)
+if len(AIMS_URGENT_ESCALATION_HOURS) > 2 or 0 in AIMS_URGENT_ESCALATION_HOURS:
+    raise ImproperlyConfigured(
+        "AIMS_URGENT_ESCALATION_HOURS takes at most two values above 0 (escalation "
+        "contact, then governance committee)"
     )
 # The weekday on which people who chose a weekly digest get it.
 _digest_weekday = (env("AIMS_DIGEST_WEEKDAY") or "monday").strip().lower()

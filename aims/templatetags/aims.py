@@ -95,3 +95,29 @@ def signing_key_id() -> str:
     from aims import signing
 
     return signing.key_id()
+
+
+@register.simple_tag(takes_context=True)
+def active_filter_count(context, filterset) -> int:
+    """How many of the filter panel's fields the current query sets (the collapsed
+    panel's button says so, and a panel with active filters starts open)."""
+    query = context["request"].GET
+    return sum(
+        1
+        for name in filterset.form.fields
+        if any(value.strip() for value in query.getlist(name))
+    )
+
+
+@register.simple_tag(takes_context=True)
+def may(context, action: str, model_label: str) -> bool:
+    """Whether the user may ``action`` records of ``model_label`` ("app.model"), by the
+    one permission rule: a page shows a link only when its target would not refuse."""
+    from django.apps import apps
+
+    from aims.permissions import can
+
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return False
+    return can(user, action, apps.get_model(model_label))

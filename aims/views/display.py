@@ -25,6 +25,8 @@ def field_row(obj: models.Model, name: str) -> FieldRow:
         )
     value = getattr(obj, name)
     if isinstance(field, models.JSONField) and isinstance(value, list):
+        # A model may name the items of a list of codes (``<field>_labels``).
+        value = getattr(obj, f"{name}_labels", value)
         return FieldRow(label, [str(item) for item in value], is_list=True)
     if field.choices:
         value = getattr(obj, f"get_{name}_display")()

@@ -21,6 +21,7 @@ from aims import exports, record_tabs
 from aims.models import ObjectChange
 from aims.permissions import can, permitted_actions, visible_to
 from aims.services import EditConflict, object_delete, object_save
+from aims.tables import CHOOSER_PARAMS, chooser_query, configure_columns
 
 from .display import fieldset_rows
 
@@ -90,6 +91,7 @@ class BaseObjectView(View):
             "active_tab": active_tab,
             "record_tabs": record_tabs.tabs_for(self.model, self.request.user, obj),
             "record_actions": record_tabs.actions_for(self.request, obj),
+            "record_alerts": record_tabs.alerts_for(self.request, obj),
         }
 
     def render(self, context, status=200):
@@ -117,16 +119,26 @@ class ObjectListView(BaseObjectView):
             if export_format not in exports.FORMATS:
                 raise Http404("Unknown export format")
             return self.exporter.response(
-                rows, export_format, self.model._meta.verbose_name_plural
+                rows,
+                export_format,
+                self.model._meta.verbose_name_plural,
+                user=request.user,
             )
         table = self.table_class(rows, request=request)
         RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        column_choices = configure_columns(table, request)
+        query = request.GET.copy()
+        for key in CHOOSER_PARAMS:
+            query.pop(key, None)
         return self.render(
             self.base_context(
                 filterset=filterset,
                 table=table,
+                column_choices=column_choices,
+                columns_chosen=table.columns_chosen,
+                chooser_query=chooser_query(request),
                 export_formats=exports.FORMATS if self.exporter else (),
-                query=request.GET.urlencode(),
+                query=query.urlencode(),
                 **self.get_extra_context(rows),
             )
         )

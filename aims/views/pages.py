@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -15,6 +16,13 @@ from aims import accounts, dashboard
 from aims.filtersets import ObjectChangeFilterSet
 from aims.models import ObjectChange
 from aims.permissions import can, visible_to
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; send them to the static one."""
+    return redirect(static("favicon.ico"))
 
 
 def home(request):
@@ -212,16 +220,19 @@ def healthz(request):
 
 
 class ReauthenticateView(View):
-    """Confirm the password before a sensitive action (``aims.reauth``)."""
+    """Confirm the password before a sensitive action (``aims.reauth``), and the second
+    factor too for an account that has one: a session left open on a desk must not
+    approve anything with the password alone."""
 
     template_name = "registration/reauthenticate.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"next": _safe_next_url(request)})
+        return render(request, self.template_name, self._context(request))
 
     def post(self, request):
         from django.contrib.auth import authenticate
 
+        from aims import mfa
         from aims.reauth import mark_authenticated
 
         next_url = _safe_next_url(request)
@@ -230,15 +241,32 @@ class ReauthenticateView(View):
             username=request.user.get_username(),
             password=request.POST.get("password", ""),
         )
+        error = ""
         if user is None or user.pk != request.user.pk:
+            error = "That password is not right."
+        elif self._asks_code(request) and not mfa.mfa_check(
+            request=request, token=request.POST.get("otp_token", "")
+        ):
+            error = "That code is not right."
+        if error:
             return render(
                 request,
                 self.template_name,
-                {"next": next_url, "error": "That password is not right."},
+                {**self._context(request), "error": error},
                 status=400,
             )
         mark_authenticated(request)
         return redirect(next_url or "home")
+
+    def _asks_code(self, request) -> bool:
+        from aims import mfa
+
+        return not request.session.get(mfa.SSO_SESSION_KEY) and mfa.mfa_enrolled(
+            request.user
+        )
+
+    def _context(self, request) -> dict:
+        return {"next": _safe_next_url(request), "asks_code": self._asks_code(request)}
 
 
 def _safe_next_url(request) -> str:

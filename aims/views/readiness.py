@@ -74,7 +74,9 @@ class ReadinessView(ReadinessAccessMixin, View):
         if export_format:
             if export_format not in exports.FORMATS:
                 raise Http404("Unknown export format")
-            return GAP_EXPORTER.response(rows, export_format, "gap report")
+            return GAP_EXPORTER.response(
+                rows, export_format, "gap report", user=request.user
+            )
         return render(
             request,
             "aims/readiness/overview.html",

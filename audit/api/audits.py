@@ -17,6 +17,7 @@ from ..filtersets import AuditFilterSet, AuditProgrammeFilterSet, ChecklistLineF
 from ..models import Audit, AuditProgramme, ChecklistLine
 from ..selectors import programme_coverage
 from ..services import (
+    audit_record_results,
     audit_save,
     audit_transition,
     checklist_line_save,
@@ -212,6 +213,19 @@ class AuditTransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AuditStatus.choices)
 
 
+class AuditResultsSerializer(serializers.Serializer):
+    """Fields left out keep their value."""
+
+    summary = serializers.CharField(allow_blank=True, required=False)
+    actual_start = serializers.DateField(allow_null=True, required=False)
+    actual_end = serializers.DateField(allow_null=True, required=False)
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The version you read; a newer stored version gives 409.",
+    )
+
+
 class AuditViewSet(AimsModelViewSet):
     """Audits, internal or by the certification body. The lead auditor and team run
     them (object permissions); a reported audit is frozen (403)."""
@@ -222,7 +236,9 @@ class AuditViewSet(AimsModelViewSet):
     serializer_class = AuditSerializer
     filterset_class = AuditFilterSet
     ordering = ["-planned_start"]
-    object_actions = {"transition": "change"}
+    # Whoever conducts the audit (run) moves it and records its results; changing it
+    # (PUT/PATCH: scope, team, dates) is the planner's.
+    object_actions = {"transition": "run", "results": "run"}
 
     def save_object(self, instance, m2m, expected_version):
         return audit_save(
@@ -249,6 +265,23 @@ class AuditViewSet(AimsModelViewSet):
             audit=self.get_object(),
             to_status=body.validated_data["status"],
             actor=request.user,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=AuditResultsSerializer, responses=AuditSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def results(self, request, pk=None):
+        """The summary of results and the actual dates, by the audit's auditors (who
+        may not change its plan); a reported audit is frozen (403)."""
+        body = AuditResultsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        expected_version = data.pop("version", None)
+        audit_record_results(
+            audit=self.get_object(),
+            actor=request.user,
+            changes=data,
+            expected_version=expected_version,
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
 

@@ -17,13 +17,14 @@ from aims.api.schema import ErrorSerializer
 from ..filtersets import AuditorBundleFilterSet
 from ..models import AuditorBundle
 from ..services import (
+    DuplicateBundleRequest,
     PackNotRetryable,
     auditor_bundle_request,
     auditor_bundle_retry,
     may_request_bundles,
 )
 from ..views.bundles import bundle_file_response, may_view_bundles
-from .serializers import AuditorBundleSerializer
+from .serializers import AuditorBundleSerializer, DuplicateBundleSerializer
 
 
 class BundlePermission(BasePermission):
@@ -79,19 +80,40 @@ class AuditorBundleViewSet(
     def get_queryset(self):
         return self.queryset.all().visible_to(self.request.user)
 
-    @extend_schema(responses={202: AuditorBundleSerializer})
+    @extend_schema(
+        responses={
+            202: AuditorBundleSerializer,
+            409: OpenApiResponse(
+                DuplicateBundleSerializer,
+                description="You already have a bundle of the same packs and scope "
+                "queued or building: `bundle` is that one, also at `Location`",
+            ),
+        }
+    )
     def create(self, request, *args, **kwargs):
         """Request a bundle: answers at once with 202; follow ``status`` and
-        ``progress_percent`` at the ``Location``."""
+        ``progress_percent`` at the ``Location``. The same request again while the
+        first is queued or building answers 409 with it."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        bundle = auditor_bundle_request(
-            packs=data.get("packs", []),
-            purpose=data.get("purpose", ""),
-            change_log_since=data.get("change_log_since"),
-            actor=request.user,
-        )
+        try:
+            bundle = auditor_bundle_request(
+                packs=data.get("packs", []),
+                purpose=data.get("purpose", ""),
+                change_log_since=data.get("change_log_since"),
+                actor=request.user,
+            )
+        except DuplicateBundleRequest as duplicate:
+            location = reverse("auditorbundle-detail", args=[duplicate.existing.pk])
+            return Response(
+                {
+                    "detail": str(duplicate),
+                    "bundle": self.get_serializer(duplicate.existing).data,
+                },
+                status=status.HTTP_409_CONFLICT,
+                headers={"Location": request.build_absolute_uri(location)},
+            )
         return self._accepted(bundle)
 
     @extend_schema(

@@ -143,3 +143,11 @@ class AuditorBundleSerializer(serializers.ModelSerializer):
         url = reverse("auditorbundle-download", args=[bundle.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
+
+
+class DuplicateBundleSerializer(serializers.Serializer):
+    """The answer to a bundle requested again while the first is queued or building."""
+
+    detail = serializers.CharField()
+    bundle = AuditorBundleSerializer()
+

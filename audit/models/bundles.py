@@ -9,7 +9,6 @@ It follows the life of a pack (queued, building, ready or failed, retried under 
 task id), with its progress recorded while it builds (``audit.services.bundles``).
 """
 
-import datetime
 import uuid
 
 from django.conf import settings
@@ -20,12 +19,13 @@ from django.utils import timezone
 from aims.models import ChangeLogged
 
 from ..choices import PackStatus
+from .jobs import FileJob, FileJobQuerySet
 from .packs import EvidencePack
 
 REFERENCE_PREFIX = "AUB"
 
 
-class AuditorBundleQuerySet(models.QuerySet):
+class AuditorBundleQuerySet(FileJobQuerySet):
     def visible_to(self, user) -> "AuditorBundleQuerySet":
         """Bundles ``user`` may see and download. A bundle prints the change log in its
         scope, so only people who read the change log; and only bundles every pack of
@@ -44,21 +44,8 @@ class AuditorBundleQuerySet(models.QuerySet):
             .exclude(gap_report__in=hidden_packs)
         )
 
-    def stale(self, now: datetime.datetime | None = None) -> "AuditorBundleQuerySet":
-        cutoff = (now or timezone.now()) - stale_after()
-        return self.filter(
-            models.Q(status=PackStatus.BUILDING, started_at__lt=cutoff)
-            | models.Q(status=PackStatus.QUEUED, queued_at__lt=cutoff)
-        )
 
-
-def stale_after() -> datetime.timedelta:
-    """A bundle queued or building longer than its hard time limit plus a minute and a
-    half was abandoned (a worker died or the message was lost): it may be retried."""
-    return datetime.timedelta(seconds=settings.AIMS_BUNDLE_TIME_LIMIT + 90)
-
-
-class AuditorBundle(ChangeLogged, models.Model):
+class AuditorBundle(ChangeLogged, FileJob):
     reference = models.CharField(max_length=20, unique=True, editable=False)
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     purpose = models.CharField(
@@ -105,10 +92,6 @@ class AuditorBundle(ChangeLogged, models.Model):
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
     error = models.TextField(blank=True, editable=False)
-    # Progress of the build, written as it goes (files written of files to write).
-    progress_done = models.PositiveIntegerField(default=0, editable=False)
-    progress_total = models.PositiveIntegerField(default=0, editable=False)
-    progress_stage = models.CharField(max_length=120, blank=True, editable=False)
     # The result
     file = models.FileField(max_length=300, blank=True, editable=False)
     file_name = models.CharField(max_length=200, blank=True, editable=False)
@@ -138,7 +121,12 @@ class AuditorBundle(ChangeLogged, models.Model):
         "progress_done",
         "progress_total",
         "progress_stage",
+        "built_by",
+        "heartbeat_at",
+        "rebuild_reason",
     )
+
+    time_limit_setting = "AIMS_BUNDLE_TIME_LIMIT"
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -153,30 +141,3 @@ class AuditorBundle(ChangeLogged, models.Model):
     @property
     def download_url(self) -> str:
         return reverse("audit:auditorbundle_download", args=[self.pk])
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status in (PackStatus.QUEUED, PackStatus.BUILDING)
-
-    @property
-    def progress_percent(self) -> int:
-        if self.status == PackStatus.READY:
-            return 100
-        if not self.progress_total:
-            return 0
-        return min(99, round(100 * self.progress_done / self.progress_total))
-
-    @property
-    def is_stale(self) -> bool:
-        since = (
-            self.started_at if self.status == PackStatus.BUILDING else self.queued_at
-        )
-        return (
-            self.in_progress
-            and since is not None
-            and since < timezone.now() - stale_after()
-        )
-
-    @property
-    def retryable(self) -> bool:
-        return self.status == PackStatus.FAILED or self.is_stale

@@ -102,8 +102,9 @@ class Finding(AimsModel):
         related_name="+",
     )
 
-    # Auditors on the audit record findings; the audit's readers read them.
-    inherit_permissions = {"view": ("audit", "view"), "change": ("audit", "change")}
+    # The audit's auditors (who run it, without changing its plan) record and edit
+    # its findings; the audit's readers read them.
+    inherit_permissions = {"view": ("audit", "view"), "change": ("audit", "run")}
 
     class Meta:
         ordering = ["-reference"]

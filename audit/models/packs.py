@@ -6,7 +6,6 @@ it can be retried). Only the build task whose id is on the record may build it, 
 message delivered twice never produces two files (``audit.services.packs``).
 """
 
-import datetime
 import uuid
 
 from django.conf import settings
@@ -18,11 +17,12 @@ from aims.models import ChangeLogged
 
 from ..choices import PackStatus
 from ..packs.registry import get_kind, kinds
+from .jobs import FileJob, FileJobQuerySet
 
 REFERENCE_PREFIX = "EVP"
 
 
-class EvidencePackQuerySet(models.QuerySet):
+class EvidencePackQuerySet(FileJobQuerySet):
     def visible_to(self, user) -> "EvidencePackQuerySet":
         """Packs ``user`` may see and download: the role permission to view packs, the
         pack kind's own requirements, and the pack's target must still be visible to
@@ -34,23 +34,8 @@ class EvidencePackQuerySet(models.QuerySet):
             allowed |= kind.visible_packs(user)
         return visible_to(self, user, "view").filter(allowed)
 
-    def stale(self, now: datetime.datetime | None = None) -> "EvidencePackQuerySet":
-        """Queued or building for longer than a build may take: the worker died or the
-        message was lost, so a retry is safe."""
-        cutoff = (now or timezone.now()) - stale_after()
-        return self.filter(
-            models.Q(status=PackStatus.BUILDING, started_at__lt=cutoff)
-            | models.Q(status=PackStatus.QUEUED, queued_at__lt=cutoff)
-        )
 
-
-def stale_after() -> datetime.timedelta:
-    """How long before a queued or building pack is considered abandoned: the hard
-    time limit of a build plus a minute of slack."""
-    return datetime.timedelta(seconds=settings.AIMS_PACK_TIME_LIMIT + 90)
-
-
-class EvidencePack(ChangeLogged, models.Model):
+class EvidencePack(ChangeLogged, FileJob):
     reference = models.CharField(max_length=20, unique=True, editable=False)
     # Part of the storage name: pack files are not guessable from the reference.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -86,12 +71,6 @@ class EvidencePack(ChangeLogged, models.Model):
     )
     chain_head_hash = models.CharField(max_length=64, blank=True, editable=False)
     manifest = models.JSONField(default=dict, blank=True, editable=False)
-    # The build's signs of life: which worker process builds it, and when it last said
-    # so (every AIMS_PACK_HEARTBEAT_SECONDS). A build whose worker went silent is
-    # reclaimed and rebuilt (audit.services.outbox), and the page says why.
-    built_by = models.CharField(max_length=200, blank=True, editable=False)
-    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
-    rebuild_reason = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = EvidencePackQuerySet.as_manager()
 
@@ -105,6 +84,9 @@ class EvidencePack(ChangeLogged, models.Model):
         "built_by",
         "heartbeat_at",
         "rebuild_reason",
+        "progress_done",
+        "progress_total",
+        "progress_stage",
     )
 
     class Meta:
@@ -127,36 +109,30 @@ class EvidencePack(ChangeLogged, models.Model):
         kind = get_kind(self.kind)
         return kind.title if kind is not None else self.kind
 
-    @property
-    def in_progress(self) -> bool:
-        return self.status in (PackStatus.QUEUED, PackStatus.BUILDING)
-
-    @property
-    def is_stale(self) -> bool:
-        since = (
-            self.started_at if self.status == PackStatus.BUILDING else self.queued_at
-        )
-        return (
-            self.in_progress
-            and since is not None
-            and since < timezone.now() - stale_after()
-        )
-
-    @property
-    def retryable(self) -> bool:
-        return self.status == PackStatus.FAILED or self.is_stale
-
 
 class PackDispatch(models.Model):
-    """The outbox of pack builds: one row per task message to send, written in the
-    transaction that queues the pack, so a committed request always has its message on
-    record even when the broker is down. ``sent_at`` is set once the broker took it;
+    """The outbox of background file jobs (packs and bundles): one row per task
+    message to send, written in the transaction that queues the job (exactly one of the
+    job columns is set), so a committed request always has its message on record even
+    when the broker is down. ``sent_at`` is set once the broker took it;
     unsent rows are sent again by the outbox job (beat, and every worker at start).
     Plumbing, not governance: not in the change log."""
 
     pack = models.ForeignKey(
-        EvidencePack, on_delete=models.CASCADE, related_name="dispatches"
+        EvidencePack,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="dispatches",
     )
+    bundle = models.ForeignKey(
+        "audit.AuditorBundle",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="dispatches",
+    )
+
     task_id = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -169,6 +145,13 @@ class PackDispatch(models.Model):
                 fields=["created_at"],
                 name="audit_dispatch_unsent",
                 condition=models.Q(sent_at__isnull=True),
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="audit_dispatch_one_job",
+                condition=models.Q(pack__isnull=False, bundle__isnull=True)
+                | models.Q(pack__isnull=True, bundle__isnull=False),
             )
         ]
 

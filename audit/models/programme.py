@@ -191,7 +191,15 @@ class Audit(AimsModel):
 
     class Meta:
         ordering = ["-planned_start", "-reference"]
-        permissions = [("conduct_audit", "Can lead or take part in audits")]
+        permissions = [
+            # A role that may be named lead auditor or team member.
+            ("conduct_audit", "Can lead or take part in audits"),
+            # Held on one audit by its assigned auditors (and model-wide by AIMS
+            # managers): fill its checklist, raise its findings, record its results and
+            # move it through its statuses, without editing its plan (scope, team,
+            # dates, programme), which stays with change_audit.
+            ("run_audit", "Can conduct an assigned audit"),
+        ]
         indexes = [models.Index(fields=["planned_start", "planned_end"])]
 
     def __str__(self):
@@ -308,7 +316,7 @@ class ChecklistLine(AimsModel):
     # Whoever runs the audit fills its checklist.
     inherit_permissions = {
         "view": ("audit", "view"),
-        "change": ("audit", "change"),
+        "change": ("audit", "run"),
     }
 
     class Meta:

@@ -3,6 +3,7 @@
 from .audits import (
     AUDIT_TRANSITIONS,
     Frozen,
+    audit_record_results,
     audit_save,
     audit_transition,
     checklist_line_save,
@@ -14,6 +15,7 @@ from .audits import (
 )
 from .bundles import (
     BundleRefused,
+    DuplicateBundleRequest,
     auditor_bundle_build,
     auditor_bundle_request,
     auditor_bundle_retry,
@@ -48,12 +50,14 @@ __all__ = [
     "AUDIT_TRANSITIONS",
     "Frozen",
     "BundleRefused",
+    "DuplicateBundleRequest",
     "DuplicatePackRequest",
     "auditor_bundle_build",
     "auditor_bundle_request",
     "auditor_bundle_retry",
     "may_request_bundles",
     "PackNotRetryable",
+    "audit_record_results",
     "audit_save",
     "audit_transition",
     "checklist_line_save",

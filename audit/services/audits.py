@@ -25,8 +25,10 @@ from ..reference import (
 )
 
 __all__ = [
+    "AUDITOR_ACTIONS",
     "AUDIT_TRANSITIONS",
     "Frozen",
+    "audit_record_results",
     "audit_save",
     "audit_transition",
     "checklist_line_save",
@@ -40,6 +42,11 @@ __all__ = [
 
 class Frozen(PermissionDenied):
     """A record that is evidence of a decision or a result is not edited any more."""
+
+
+# What the lead auditor and the team hold on their audit: they conduct it (checklist,
+# findings, results, statuses); its plan (scope, team, dates) is the planner's.
+AUDITOR_ACTIONS = ("view", "run")
 
 
 # Programme
@@ -187,6 +194,10 @@ def audit_save(
             audit.reference = ReferenceCounter.next_reference(AUDIT_PREFIX)
         else:
             stored = Audit.objects.get(pk=audit.pk)
+            if actor is not None and not can(actor, "change", stored):
+                # The audit's own auditors conduct it (audit_record_results); its
+                # plan is the planner's.
+                raise PermissionDenied("You may not change this audit's plan.")
             if stored.is_frozen:
                 raise Frozen(
                     f"{stored} is {stored.get_status_display().lower()}: its record "
@@ -236,9 +247,9 @@ def audit_save(
             if person is not None:
                 from aims.models import User
 
-                revoke(User.objects.get(pk=person), audit)
+                revoke(User.objects.get(pk=person), audit, AUDITOR_ACTIONS)
         for person in current.values():
-            grant(person, audit)
+            grant(person, audit, AUDITOR_ACTIONS)
         if conflicts:
             record_event(
                 audit,
@@ -248,6 +259,35 @@ def audit_save(
             )
         checklist_sync(audit=audit)
     return audit
+
+
+RESULT_FIELDS = ("summary", "actual_start", "actual_end")
+
+
+def audit_record_results(
+    *, audit: Audit, actor, changes: dict, expected_version=None
+) -> Audit:
+    """The audit's auditors write the summary of results and the dates the audit was
+    actually held (9.2.2 e); the plan stays as the planner left it. ``changes`` holds
+    some of ``RESULT_FIELDS``; the others keep their value. A reported audit is
+    frozen."""
+    if not can(actor, "run", audit):
+        raise PermissionDenied("Only the audit's auditors record its results.")
+    unknown = set(changes) - set(RESULT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a result field: {', '.join(sorted(unknown))}")
+    with transaction.atomic(), attributed_to(actor), change_scope():
+        stored = Audit.objects.select_for_update().get(pk=audit.pk)
+        if stored.is_frozen:
+            raise Frozen(
+                f"{stored} is {stored.get_status_display().lower()}: its results "
+                "are kept as reported."
+            )
+        for name, value in changes.items():
+            setattr(stored, name, "" if name == "summary" and value is None else value)
+        return object_save(
+            instance=stored, actor=actor, expected_version=expected_version
+        )
 
 
 AUDIT_TRANSITIONS = {
@@ -261,7 +301,7 @@ AUDIT_TRANSITIONS = {
 def audit_transition(*, audit: Audit, to_status: str, actor) -> Audit:
     """Start, report or close an audit. Reporting needs a summary and the actual dates;
     closing needs every finding closed or in the corrective-action process."""
-    if not can(actor, "change", audit) and not (
+    if not can(actor, "run", audit) and not (
         audit.status == AuditStatus.REPORTED and can(actor, "change", Audit)
     ):
         raise PermissionDenied(

@@ -21,20 +21,15 @@ import hashlib
 import json
 import logging
 import os
-import posixpath
 import tempfile
-import time
 import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -49,27 +44,44 @@ from ..choices import PackStatus
 from ..models import AuditorBundle, EvidencePack
 from ..models.bundles import REFERENCE_PREFIX
 from ..models.packs import REFERENCE_PREFIX as PACK_PREFIX
-from .packs import PackNotRetryable, evidence_pack_build
+from . import filejobs
+from .packs import evidence_pack_build
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "BundleRefused",
+    "DuplicateBundleRequest",
     "auditor_bundle_build",
     "auditor_bundle_request",
     "auditor_bundle_retry",
     "may_request_bundles",
 ]
 
-MAX_ERROR_LENGTH = 2000
 CHUNK = 1024 * 1024
-# How often the build writes its progress (seconds), so a page shows it moving
-# without a write per file.
-PROGRESS_EVERY = 1.0
+
+BUNDLE = filejobs.register(
+    filejobs.JobKind(
+        key="bundle",
+        noun="auditor bundle",
+        model=AuditorBundle,
+        task_name="audit.auditor_bundle_build",
+        storage_prefix="auditor-bundles",
+        suffix=".zip",
+    )
+)
 
 
 class BundleRefused(PermissionDenied):
     pass
+
+
+class DuplicateBundleRequest(filejobs.DuplicateRequest):
+    """The same person already has a bundle of the same packs and scope queued or
+    building (API: 409 with it)."""
+
+    def __init__(self, existing: AuditorBundle):
+        super().__init__(existing, noun="bundle")
 
 
 def may_request_bundles(user) -> bool:
@@ -111,6 +123,16 @@ def auditor_bundle_request(
     if problems:
         raise ValidationError({"packs": problems})
     with attributed_to(actor), change_scope():
+        filejobs.lock_requester(actor)
+        wanted = set(visible)
+        in_progress = AuditorBundle.objects.filter(
+            requested_by=actor,
+            change_log_since=change_log_since,
+            status__in=(PackStatus.QUEUED, PackStatus.BUILDING),
+        ).prefetch_related("packs")
+        for candidate in in_progress.order_by("-requested_at"):
+            if {pack.pk for pack in candidate.packs.all()} == wanted:
+                raise DuplicateBundleRequest(candidate)
         bundle = AuditorBundle(
             reference=ReferenceCounter.next_reference(REFERENCE_PREFIX),
             purpose=(purpose or "").strip(),
@@ -133,7 +155,7 @@ def auditor_bundle_request(
                 else None,
             },
         )
-        _queue(bundle)
+        filejobs.enqueue(bundle)
     return bundle
 
 
@@ -144,44 +166,13 @@ def auditor_bundle_retry(*, bundle: AuditorBundle, actor) -> AuditorBundle:
         raise BundleRefused("Your roles may not request auditor bundles.")
     with attributed_to(actor), change_scope():
         bundle = AuditorBundle.objects.select_for_update().get(pk=bundle.pk)
-        if not bundle.retryable:
-            raise PackNotRetryable(
-                f"{bundle.reference} is {bundle.get_status_display().lower()}: only a "
-                "failed bundle, or one stuck beyond its time limit, is retried."
-            )
-        previous = bundle.get_status_display().lower()
-        bundle.status = PackStatus.QUEUED
-        bundle.task_id = uuid.uuid4().hex
-        bundle.queued_at = timezone.now()
-        bundle.started_at = bundle.finished_at = None
-        bundle.error = ""
-        bundle.progress_done = bundle.progress_total = 0
-        bundle.progress_stage = ""
-        bundle.save()
-        record_event(
+        filejobs.reset_for_retry(
             bundle,
-            "bundle.retried",
-            f"{actor} retried {bundle.reference} (it was {previous}).",
-            {"previous_status": previous},
+            actor,
+            retryable_message="only a failed bundle, or one stuck beyond its time "
+            "limit, is retried.",
         )
-        _queue(bundle)
     return bundle
-
-
-def _queue(bundle: AuditorBundle) -> None:
-    from ..tasks import auditor_bundle_build_task
-
-    limit = settings.AIMS_BUNDLE_TIME_LIMIT
-    args, task_id = (bundle.pk,), bundle.task_id
-
-    def send():
-        auditor_bundle_build_task.apply_async(
-            args, task_id=task_id, soft_time_limit=limit, time_limit=limit + 30
-        )
-
-    # A broker that is down leaves the bundle queued (retryable once stale) instead of
-    # failing a request that has already been committed.
-    transaction.on_commit(send, robust=True)
 
 
 # Building
@@ -217,9 +208,10 @@ def _storage_chunks(name: str):
 
 
 class _Progress:
-    def __init__(self, bundle: AuditorBundle, total: int):
-        self.bundle, self.done, self.total = bundle, 0, total
-        self._last = 0.0
+    """Parts written of parts to write, through the attempt (at most once a second)."""
+
+    def __init__(self, attempt: filejobs.Attempt, total: int):
+        self.attempt, self.done, self.total = attempt, 0, total
         self.save("Starting", force=True)
 
     def step(self, stage: str, count: int = 1) -> None:
@@ -227,69 +219,66 @@ class _Progress:
         self.save(stage)
 
     def save(self, stage: str, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._last < PROGRESS_EVERY:
-            return
-        self._last = now
-        # Its own statement outside any transaction: the page sees it at once, and it
-        # is bookkeeping that the change log leaves out.
-        AuditorBundle.objects.filter(
-            pk=self.bundle.pk, task_id=self.bundle.task_id
-        ).update(
-            progress_done=self.done,
-            progress_total=self.total,
-            progress_stage=stage[:120],
-        )
+        self.attempt.progress(self.done, self.total, stage, force=force)
 
 
-def auditor_bundle_build(*, bundle_id: int, task_id: str) -> AuditorBundle | None:
-    """Build the bundle if ``task_id`` is the build it is waiting for; None otherwise."""
-    bundle = _claim(bundle_id, task_id)
-    if bundle is None:
-        return None
-    staging: Path | None = None
-    stored_name = ""
+def auditor_bundle_build(
+    *, bundle_id: int, task_id: str, worker: str = "", heartbeat: bool = False
+) -> AuditorBundle | None:
+    """Build the bundle if ``task_id`` is the build it is waiting for; None otherwise
+    (the same guarantees as a pack build: ``audit.services.filejobs.run``)."""
+    return filejobs.run(
+        BUNDLE,
+        job_id=bundle_id,
+        task_id=task_id,
+        produce=_build,
+        worker=worker,
+        heartbeat=heartbeat,
+    )
+
+
+def _build(attempt: filejobs.Attempt) -> AuditorBundle | None:
+    bundle = attempt.job
+    gap_report = _gap_report(bundle, attempt)
+    handle, name = tempfile.mkstemp(suffix=".zip", prefix="aims-bundle-")
+    os.close(handle)
+    staging = Path(name)
     try:
-        gap_report = _gap_report(bundle)
-        handle, name = tempfile.mkstemp(suffix=".zip", prefix="aims-bundle-")
-        os.close(handle)
-        staging = Path(name)
-        result = _write_zip(bundle, gap_report, staging)
-        stored_name = _store(bundle, task_id, staging, result["size"])
-        return _finish(bundle, task_id, gap_report, stored_name, result)
-    except SoftTimeLimitExceeded:
-        message = (
-            f"The build took longer than the limit of {settings.AIMS_BUNDLE_TIME_LIMIT} "
-            "seconds (AIMS_BUNDLE_TIME_LIMIT)."
-        )
-    except Exception as exc:  # noqa: BLE001 - any failure is shown and retryable
-        logger.exception("Auditor bundle %s failed", bundle.reference)
-        message = f"{type(exc).__name__}: {exc}"
+        result = _write_zip(bundle, gap_report, staging, attempt)
+        attempt.store(str(staging), result["size"])
     finally:
-        if staging is not None:
-            staging.unlink(missing_ok=True)
-    if stored_name:
-        default_storage.delete(stored_name)
-    return _fail(bundle.pk, task_id, message)
+        staging.unlink(missing_ok=True)
+    head = result["head"]
+
+    def apply(current):
+        current.gap_report = gap_report
+        current.file_name = f"{current.reference}-auditor-bundle.zip"
+        current.file_count = result["file_count"]
+        current.entry_count = result["entry_count"]
+        current.chain_head_seq = head["seq"] if head else None
+        current.chain_head_hash = head["hash"] if head else ""
+        current.key_fingerprint = result["key_id"]
+        current.warnings = result["warnings"]
+
+    return attempt.finish(
+        apply,
+        sha256=result["sha256"],
+        size=result["size"],
+        message=f"{bundle.reference} generated: {result['file_count']} files, "
+        f"{result['entry_count']} change-log entries, SHA-256 {result['sha256']}.",
+        data={
+            "sha256": result["sha256"],
+            "size": result["size"],
+            "file_count": result["file_count"],
+            "entry_count": result["entry_count"],
+            "chain_head_seq": head["seq"] if head else None,
+            "key_id": result["key_id"],
+            "warnings": result["warnings"],
+        },
+    )
 
 
-def _claim(bundle_id: int, task_id: str) -> AuditorBundle | None:
-    with transaction.atomic():
-        bundle = AuditorBundle.objects.select_for_update().filter(pk=bundle_id).first()
-        if bundle is None or bundle.task_id != task_id:
-            return None
-        if bundle.status in (PackStatus.READY, PackStatus.FAILED):
-            return None
-        with change_scope():
-            bundle.status = PackStatus.BUILDING
-            bundle.started_at = timezone.now()
-            bundle.attempts += 1
-            bundle.error = ""
-            bundle.save()
-    return bundle
-
-
-def _gap_report(bundle: AuditorBundle) -> EvidencePack:
+def _gap_report(bundle: AuditorBundle, attempt: filejobs.Attempt) -> EvidencePack:
     """The gap report of this bundle: built once, through the pack machinery, for the
     requester (titles they may not see stay out of it). A rebuild after a lost worker
     reuses a report that is already ready."""
@@ -321,7 +310,14 @@ def _gap_report(bundle: AuditorBundle) -> EvidencePack:
             status=PackStatus.QUEUED, task_id=uuid.uuid4().hex
         )
         pack.refresh_from_db()
-    built = evidence_pack_build(pack_id=pack.pk, task_id=pack.task_id)
+    # Built by this worker, with its heartbeat: a long gap report is not taken for a
+    # build whose worker was lost.
+    built = evidence_pack_build(
+        pack_id=pack.pk,
+        task_id=pack.task_id,
+        worker=attempt.worker,
+        heartbeat=attempt.heartbeat,
+    )
     if built is None or built.status != PackStatus.READY:
         error = built.error if built is not None else "it was not built"
         raise RuntimeError(f"The gap report could not be built: {error}")
@@ -333,7 +329,9 @@ def _pack_path(pack: EvidencePack) -> str:
     return f"packs/{name}"
 
 
-def _write_zip(bundle: AuditorBundle, gap_report: EvidencePack, path: Path) -> dict:
+def _write_zip(
+    bundle: AuditorBundle, gap_report: EvidencePack, path: Path, attempt
+) -> dict:
     packs = [gap_report, *bundle.packs.order_by("reference")]
     evidence: dict[str, dict] = {}
     for pack in packs:
@@ -353,7 +351,7 @@ def _write_zip(bundle: AuditorBundle, gap_report: EvidencePack, path: Path) -> d
         else ObjectChange.objects.none()
     )
 
-    progress = _Progress(bundle, total=len(packs) + len(evidence) + 1)
+    progress = _Progress(attempt, total=len(packs) + len(evidence) + 1)
     warnings: list[str] = []
     with zipfile.ZipFile(
         path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True
@@ -490,103 +488,3 @@ def _readme(bundle: AuditorBundle, key_id: str) -> str:
         "the bundle is consistent with itself. The key that signed this bundle has the\n"
         f"fingerprint {key_id}.\n"
     )
-
-
-class _StagedFile(File):
-    def __init__(self, file, path: Path):
-        super().__init__(file, name=path.name)
-        self._path = str(path)
-
-    def temporary_file_path(self) -> str:
-        return self._path
-
-
-def _store(bundle: AuditorBundle, task_id: str, path: Path, size: int) -> str:
-    name = f"auditor-bundles/{bundle.uuid}/{task_id}.zip"
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    try:
-        with path.open("rb") as handle:
-            stored = default_storage.save(name, _StagedFile(handle, path))
-    except BaseException:
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        raise
-    if default_storage.size(stored) != size:
-        default_storage.delete(stored)
-        raise RuntimeError("The stored bundle is incomplete; retry it.")
-    return stored
-
-
-def _finish(bundle, task_id, gap_report, stored_name, result):
-    with transaction.atomic():
-        current = AuditorBundle.objects.select_for_update().get(pk=bundle.pk)
-        if current.task_id != task_id or current.status != PackStatus.BUILDING:
-            default_storage.delete(stored_name)
-            return None
-        head = result["head"]
-        with change_scope():
-            current.status = PackStatus.READY
-            current.gap_report = gap_report
-            current.file.name = stored_name
-            current.file_name = f"{current.reference}-auditor-bundle.zip"
-            current.sha256 = result["sha256"]
-            current.size = result["size"]
-            current.file_count = result["file_count"]
-            current.entry_count = result["entry_count"]
-            current.chain_head_seq = head["seq"] if head else None
-            current.chain_head_hash = head["hash"] if head else ""
-            current.key_fingerprint = result["key_id"]
-            current.warnings = result["warnings"]
-            current.finished_at = timezone.now()
-            current.progress_done = current.progress_total
-            current.progress_stage = "Ready"
-            current.save()
-            record_event(
-                current,
-                "bundle.ready",
-                f"{current.reference} generated: {current.file_count} files, "
-                f"{current.entry_count} change-log entries, SHA-256 {current.sha256}.",
-                {
-                    "sha256": current.sha256,
-                    "size": current.size,
-                    "file_count": current.file_count,
-                    "entry_count": current.entry_count,
-                    "chain_head_seq": current.chain_head_seq,
-                    "key_id": current.key_fingerprint,
-                    "warnings": current.warnings,
-                },
-            )
-        transaction.on_commit(lambda: _remove_leftovers(current), robust=True)
-    return current
-
-
-def _fail(bundle_id: int, task_id: str, message: str) -> AuditorBundle | None:
-    with transaction.atomic():
-        bundle = AuditorBundle.objects.select_for_update().get(pk=bundle_id)
-        if bundle.task_id != task_id or bundle.status != PackStatus.BUILDING:
-            return None
-        with change_scope():
-            bundle.status = PackStatus.FAILED
-            bundle.error = message[:MAX_ERROR_LENGTH]
-            bundle.finished_at = timezone.now()
-            bundle.save()
-            record_event(
-                bundle,
-                "bundle.failed",
-                f"{bundle.reference} failed: {bundle.error}",
-                {"error": bundle.error},
-            )
-    return bundle
-
-
-def _remove_leftovers(bundle: AuditorBundle) -> None:
-    directory = f"auditor-bundles/{bundle.uuid}"
-    keep = posixpath.basename(bundle.file.name)
-    try:
-        _, files = default_storage.listdir(directory)
-    except FileNotFoundError:
-        return
-    for name in files:
-        if name != keep:
-            default_storage.delete(f"{directory}/{name}")

@@ -117,7 +117,7 @@ def _open_nonconformity(finding: Finding, actor) -> Nonconformity:
 def finding_close(*, finding: Finding, actor, note: str) -> Finding:
     """Close an observation or opportunity for improvement with a note; a
     nonconformity closes with its nonconformity record."""
-    if not (can(actor, "change", finding) or can(actor, "change", finding.audit)):
+    if not (can(actor, "change", finding) or can(actor, "run", finding.audit)):
         raise PermissionDenied("You may not close this finding.")
     if finding.is_nonconformity:
         raise ValidationError(
@@ -277,13 +277,13 @@ def corrective_action_save(
     return action
 
 
-def may_verify(user, action: CorrectiveAction) -> bool:
-    """Anyone who may change the nonconformity, except the action's owner."""
-    return (
-        user is not None
-        and user.pk != action.owner_id
-        and can(user, "change", action.nonconformity)
-    )
+def may_verify(user, action: CorrectiveAction, *, may_change=None) -> bool:
+    """Anyone who may change the nonconformity, except the action's owner.
+    ``may_change``: that answer for the action's nonconformity, when a page listing
+    its actions already has it."""
+    if may_change is None:
+        may_change = user is not None and can(user, "change", action.nonconformity)
+    return user is not None and user.pk != action.owner_id and may_change
 
 
 def effectiveness_verify(

@@ -17,23 +17,16 @@ The rules:
 """
 
 import logging
-import os
-import posixpath
-import threading
 import uuid
 from dataclasses import asdict
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import (
     ObjectDoesNotExist,
     PermissionDenied,
     ValidationError,
 )
-from django.core.files import File
-from django.core.files.storage import default_storage
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -42,11 +35,12 @@ from aims.history import change_scope, record_event
 from aims.models import ObjectChange, ReferenceCounter
 from aims.throttles import spend
 
-from ..choices import PackStatus
 from ..models import EvidencePack
 from ..models.packs import REFERENCE_PREFIX
 from ..packs.registry import PackKind, get_kind, kinds, pack_build, pack_sections
-from .outbox import enqueue
+from . import filejobs
+from .filejobs import JobBuildError as PackBuildError
+from .filejobs import JobNotRetryable as PackNotRetryable
 
 logger = logging.getLogger(__name__)
 
@@ -59,27 +53,24 @@ __all__ = [
     "pack_storage_dir",
 ]
 
-MAX_ERROR_LENGTH = 2000
+PACK = filejobs.register(
+    filejobs.JobKind(
+        key="pack",
+        noun="evidence pack",
+        model=EvidencePack,
+        task_name="audit.evidence_pack_build",
+        storage_prefix="evidence-packs",
+        suffix=".pdf",
+    )
+)
 
 
-class PackNotRetryable(Exception):
-    """The pack is ready, or still queued or building within its time limit."""
-
-
-class PackBuildError(Exception):
-    """A build failed for a reason the requester should read as it is."""
-
-
-class DuplicatePackRequest(Exception):
+class DuplicatePackRequest(filejobs.DuplicateRequest):
     """The same person already has this pack (kind, target, parameters) queued or
     building: the new request is refused and points at that one (API: 409)."""
 
     def __init__(self, existing: EvidencePack):
-        self.existing = existing
-        super().__init__(
-            f"You already requested this pack: {existing.reference} is "
-            f"{existing.get_status_display().lower()}. It is shown instead of a second copy."
-        )
+        super().__init__(existing, noun="pack")
 
 
 # Requesting and retrying
@@ -109,19 +100,13 @@ def evidence_pack_request(
     # Per person (AIMS_PACK_RATE): builds take minutes of worker time each.
     spend("pack", actor)
     with attributed_to(actor), change_scope():
-        # One request at a time per person: two identical requests racing each other
-        # would both find no queued copy.
-        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
-        existing = (
-            EvidencePack.objects.filter(
-                requested_by=actor,
-                kind=pack_kind.key,
-                target_id=target.pk if target is not None else None,
-                parameters=clean,
-                status__in=(PackStatus.QUEUED, PackStatus.BUILDING),
-            )
-            .order_by("-requested_at")
-            .first()
+        filejobs.lock_requester(actor)
+        existing = filejobs.find_duplicate(
+            PACK,
+            actor,
+            kind=pack_kind.key,
+            target_id=target.pk if target is not None else None,
+            parameters=clean,
         )
         if existing is not None:
             raise DuplicatePackRequest(existing)
@@ -142,7 +127,7 @@ def evidence_pack_request(
             f"{actor} requested the {pack_kind.title} of {pack.target_repr}.",
             {"kind": pack.kind, "target_id": pack.target_id, "parameters": clean},
         )
-        enqueue(pack)
+        filejobs.enqueue(pack)
     return pack
 
 
@@ -156,25 +141,12 @@ def evidence_pack_retry(*, pack: EvidencePack, actor) -> EvidencePack:
         pack_kind.resolve_target(actor, pack.target_id)
     with attributed_to(actor), change_scope():
         pack = EvidencePack.objects.select_for_update().get(pk=pack.pk)
-        if not pack.retryable:
-            raise PackNotRetryable(
-                f"{pack.reference} is {pack.get_status_display().lower()}: only a failed "
-                "pack, or one stuck queued or building beyond its time limit, is retried."
-            )
-        previous = pack.get_status_display().lower()
-        pack.status = PackStatus.QUEUED
-        pack.task_id = uuid.uuid4().hex
-        pack.queued_at = timezone.now()
-        pack.started_at = pack.finished_at = pack.heartbeat_at = None
-        pack.error = pack.built_by = pack.rebuild_reason = ""
-        pack.save()
-        record_event(
+        filejobs.reset_for_retry(
             pack,
-            "pack.retried",
-            f"{actor} retried {pack.reference} (it was {previous}).",
-            {"previous_status": previous},
+            actor,
+            retryable_message="only a failed pack, or one stuck queued or building "
+            "beyond its time limit, is retried.",
         )
-        enqueue(pack)
     return pack
 
 
@@ -182,7 +154,7 @@ def evidence_pack_retry(*, pack: EvidencePack, actor) -> EvidencePack:
 
 
 def pack_storage_dir(pack: EvidencePack) -> str:
-    return f"evidence-packs/{pack.uuid}"
+    return PACK.storage_dir(pack)
 
 
 def evidence_pack_build(
@@ -192,130 +164,59 @@ def evidence_pack_build(
     (ready already, superseded by a retry, being built by a live worker, or gone).
     ``worker`` names the process ("node/pid"); ``heartbeat`` keeps ``heartbeat_at``
     fresh while the build runs (real workers; the outbox reclaims silent builds)."""
-    pack = _claim(pack_id, task_id, worker)
-    if pack is None:
-        return None
-    beat = _Heartbeat(pack.pk, task_id) if heartbeat else None
-    if beat is not None:
-        beat.start()
-    try:
-        return _build(pack, task_id)
-    finally:
-        if beat is not None:
-            beat.stop()
+    return filejobs.run(
+        PACK,
+        job_id=pack_id,
+        task_id=task_id,
+        produce=_build,
+        worker=worker,
+        heartbeat=heartbeat,
+    )
 
 
-class _Heartbeat(threading.Thread):
-    """Writes the build's ``heartbeat_at`` every AIMS_PACK_HEARTBEAT_SECONDS from a
-    thread of its own (the render holds the main thread for its whole length)."""
-
-    def __init__(self, pack_id: int, task_id: str):
-        super().__init__(name=f"pack-heartbeat-{pack_id}", daemon=True)
-        self.pack_id, self.task_id = pack_id, task_id
-        self._stopped = threading.Event()
-
-    def run(self):
-        try:
-            while not self._stopped.wait(settings.AIMS_PACK_HEARTBEAT_SECONDS):
-                try:
-                    # A bookkeeping column outside the change log (change_log_exclude),
-                    # so a plain UPDATE that no signal sees is what is wanted here.
-                    EvidencePack.objects.filter(
-                        pk=self.pack_id,
-                        task_id=self.task_id,
-                        status=PackStatus.BUILDING,
-                    ).update(heartbeat_at=timezone.now())
-                except DatabaseError as exc:
-                    logger.warning("Pack %s heartbeat failed: %s", self.pack_id, exc)
-        finally:
-            connections.close_all()
-
-    def stop(self):
-        self._stopped.set()
-        self.join(timeout=30)
-
-
-def _build(pack: EvidencePack, task_id: str) -> EvidencePack | None:
+def _build(attempt: filejobs.Attempt) -> EvidencePack | None:
+    pack = attempt.job
     pack_kind = get_kind(pack.kind)
-    rendered = None
-    stored_name = ""
+    if pack_kind is None:
+        raise PackBuildError(f"Pack kind {pack.kind!r} no longer exists.")
+    attempt.progress(0, 2, "Reading the records", force=True)
+    html, head, content = _html(pack, pack_kind)
+    from ..packs.render import render_pdf
+
+    attempt.progress(1, 2, "Rendering the PDF", force=True)
+    rendered = render_pdf(
+        html, evidence_names=[item.storage_name for item in content.evidence]
+    )
     try:
-        if pack_kind is None:
-            raise PackBuildError(f"Pack kind {pack.kind!r} no longer exists.")
-        html, head, content = _html(pack, pack_kind)
-        from ..packs.render import render_pdf
-
-        rendered = render_pdf(
-            html, evidence_names=[item.storage_name for item in content.evidence]
-        )
-        stored_name = _store(pack, task_id, rendered)
-        return _finish(pack, pack_kind, task_id, rendered, stored_name, head, content)
-    except SoftTimeLimitExceeded:
-        message = (
-            f"The build took longer than the limit of {settings.AIMS_PACK_TIME_LIMIT} "
-            "seconds (AIMS_PACK_TIME_LIMIT)."
-        )
-    except PackBuildError as exc:
-        message = str(exc)
-    except Exception as exc:  # noqa: BLE001 - any failure is shown and retryable
-        logger.exception("Evidence pack %s failed", pack.reference)
-        message = f"{type(exc).__name__}: {exc}"
+        attempt.store(rendered.path, rendered.size)
     finally:
-        if rendered is not None:
-            rendered.discard()
-    if stored_name:
-        default_storage.delete(stored_name)
-    return _fail(pack.pk, task_id, message)
+        rendered.discard()
 
+    def apply(current):
+        current.file_name = pack_kind.file_name(current)
+        current.page_count = rendered.page_count
+        current.chain_head_seq = head["seq"] if head else None
+        current.chain_head_hash = head["hash"] if head else ""
+        current.manifest = {
+            "chain_head": {**head, "time": head["time"].isoformat()} if head else None,
+            "evidence": [asdict(item) for item in content.evidence],
+            "records": [asdict(item) for item in content.records],
+            "refused_urls": rendered.refused[:20],
+        }
 
-def _claim(pack_id: int, task_id: str, worker: str = "") -> EvidencePack | None:
-    with transaction.atomic():
-        pack = EvidencePack.objects.select_for_update().filter(pk=pack_id).first()
-        if pack is None:
-            logger.warning("Evidence pack %s no longer exists", pack_id)
-            return None
-        if pack.task_id != task_id:
-            logger.info("Evidence pack %s: task %s superseded", pack.reference, task_id)
-            return None
-        if pack.status in (PackStatus.READY, PackStatus.FAILED):
-            return None
-        if pack.status == PackStatus.BUILDING and _alive(pack, worker):
-            # The same message handed out twice while its first build still runs.
-            logger.info(
-                "Evidence pack %s: already building in %s",
-                pack.reference,
-                pack.built_by,
-            )
-            return None
-        # Queued, or building by this very task whose worker died and whose message
-        # came back (acks_late): the build starts again from scratch.
-        with change_scope():
-            pack.status = PackStatus.BUILDING
-            pack.started_at = pack.heartbeat_at = timezone.now()
-            pack.built_by = worker[:200]
-            pack.attempts += 1
-            pack.error = ""
-            pack.save()
-    return pack
-
-
-def _alive(pack: EvidencePack, worker: str) -> bool:
-    """Whether another process is still building the pack. On the same worker node the
-    process is looked up by its pid (a killed pool child is known dead at once);
-    elsewhere it counts as alive while its heartbeat is recent."""
-    if not pack.built_by or pack.built_by == worker or pack.heartbeat_at is None:
-        return False
-    node, _, pid = pack.built_by.rpartition("/")
-    if worker and node == worker.rpartition("/")[0] and pid.isdigit():
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
-    silent_for = (timezone.now() - pack.heartbeat_at).total_seconds()
-    return silent_for < settings.AIMS_PACK_LOST_AFTER
+    return attempt.finish(
+        apply,
+        sha256=rendered.sha256,
+        size=rendered.size,
+        message=f"{pack.reference} generated: {rendered.page_count} pages, "
+        f"SHA-256 {rendered.sha256}.",
+        data={
+            "sha256": rendered.sha256,
+            "size": rendered.size,
+            "page_count": rendered.page_count,
+            "chain_head_seq": head["seq"] if head else None,
+        },
+    )
 
 
 def _html(pack: EvidencePack, pack_kind: PackKind):
@@ -361,110 +262,3 @@ def _parameter_labels(pack_kind: PackKind, parameters: dict) -> list[tuple[str, 
         (str(fields[name].label) if name in fields else name, str(value))
         for name, value in parameters.items()
     ]
-
-
-class _StagedFile(File):
-    """The rendered temporary file. ``temporary_file_path`` lets the file-system
-    storage move it into place with one rename (same file system) instead of copying;
-    other storages (S3) upload it in one request."""
-
-    def __init__(self, file, path: str):
-        super().__init__(file, name=posixpath.basename(path))
-        self._path = path
-
-    def temporary_file_path(self) -> str:
-        return self._path
-
-
-def _store(pack: EvidencePack, task_id: str, rendered) -> str:
-    name = f"{pack_storage_dir(pack)}/{task_id}.pdf"
-    # Only this task writes this name: anything there is a dead attempt of it.
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    try:
-        with open(rendered.path, "rb") as handle:
-            stored = default_storage.save(name, _StagedFile(handle, rendered.path))
-    except BaseException:
-        # A storage that wrote part of the file before failing: nothing half-written
-        # stays under the name.
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        raise
-    if default_storage.size(stored) != rendered.size:
-        default_storage.delete(stored)
-        raise PackBuildError("The stored file is incomplete; retry the pack.")
-    return stored
-
-
-def _finish(pack, pack_kind, task_id, rendered, stored_name, head, content):
-    with transaction.atomic():
-        current = EvidencePack.objects.select_for_update().get(pk=pack.pk)
-        if current.task_id != task_id or current.status != PackStatus.BUILDING:
-            # Retried while this build was running: the other build owns the pack.
-            default_storage.delete(stored_name)
-            return None
-        with change_scope():
-            current.status = PackStatus.READY
-            current.file.name = stored_name
-            current.file_name = pack_kind.file_name(current)
-            current.sha256 = rendered.sha256
-            current.size = rendered.size
-            current.page_count = rendered.page_count
-            current.chain_head_seq = head["seq"] if head else None
-            current.chain_head_hash = head["hash"] if head else ""
-            current.finished_at = timezone.now()
-            current.manifest = {
-                "chain_head": {**head, "time": head["time"].isoformat()}
-                if head
-                else None,
-                "evidence": [asdict(item) for item in content.evidence],
-                "records": [asdict(item) for item in content.records],
-                "refused_urls": rendered.refused[:20],
-            }
-            current.save()
-            record_event(
-                current,
-                "pack.ready",
-                f"{current.reference} generated: {rendered.page_count} pages, "
-                f"SHA-256 {rendered.sha256}.",
-                {
-                    "sha256": rendered.sha256,
-                    "size": rendered.size,
-                    "page_count": rendered.page_count,
-                    "chain_head_seq": current.chain_head_seq,
-                },
-            )
-        transaction.on_commit(lambda: _remove_leftovers(current), robust=True)
-    return current
-
-
-def _fail(pack_id: int, task_id: str, message: str) -> EvidencePack | None:
-    with transaction.atomic():
-        pack = EvidencePack.objects.select_for_update().get(pk=pack_id)
-        if pack.task_id != task_id or pack.status != PackStatus.BUILDING:
-            return None
-        with change_scope():
-            pack.status = PackStatus.FAILED
-            pack.error = message[:MAX_ERROR_LENGTH]
-            pack.finished_at = timezone.now()
-            pack.save()
-            record_event(
-                pack,
-                "pack.failed",
-                f"{pack.reference} failed: {pack.error}",
-                {"error": pack.error},
-            )
-    return pack
-
-
-def _remove_leftovers(pack: EvidencePack) -> None:
-    """Delete files of abandoned attempts next to the pack's file."""
-    directory = pack_storage_dir(pack)
-    keep = posixpath.basename(pack.file.name)
-    try:
-        _, files = default_storage.listdir(directory)
-    except FileNotFoundError:
-        return
-    for name in files:
-        if name != keep:
-            default_storage.delete(f"{directory}/{name}")

@@ -89,7 +89,9 @@ def review_input_reports(review: ManagementReview) -> list[tuple]:
     rows = list(review.inputs.all())
     if review.is_signed:
         return [(row, row.snapshot) for row in rows]
-    registered = {i.key: i for i in review_inputs.registered_inputs()}
+    registered = {
+        i.key: i for i in review_inputs.registered_inputs(with_fallbacks=True)
+    }
     previous = previous_review(review)
     since = previous.review_date if previous else None
     reports = []

@@ -11,12 +11,19 @@ from aims.views import generic
 
 from ..choices import AuditStatus
 from ..filtersets import AuditFilterSet, AuditProgrammeFilterSet
-from ..forms import ApprovalForm, AuditForm, AuditProgrammeForm, ChecklistLineForm
+from ..forms import (
+    ApprovalForm,
+    AuditForm,
+    AuditProgrammeForm,
+    AuditResultsForm,
+    ChecklistLineForm,
+)
 from ..models import Audit, AuditProgramme, ChecklistLine
 from ..selectors import programme_audits, programme_coverage
 from ..services import (
     AUDIT_TRANSITIONS,
     Frozen,
+    audit_record_results,
     audit_save,
     audit_transition,
     checklist_line_save,
@@ -249,7 +256,7 @@ class AuditDetailView(FrozenDetailMixin, generic.ObjectDetailView):
 
     def get_extra_context(self, audit):
         user = self.request.user
-        may_run = can(user, "change", audit)
+        may_run = can(user, "run", audit)
         return {
             "lines": audit.lines.prefetch_related("evidence"),
             "findings": audit.findings.select_related("owner").order_by("reference"),
@@ -290,6 +297,33 @@ class AuditEditView(generic.ObjectEditView):
             actor=self.request.user,
             m2m=form.m2m_data(),
             expected_version=form.cleaned_data.get("_version"),
+        )
+
+
+class AuditResultsView(generic.ObjectEditView):
+    """The summary of results and the actual dates: written by whoever conducts the
+    audit (run), who need not be allowed to change its plan."""
+
+    queryset = Audit.objects.all()
+    form_class = AuditResultsForm
+    template_name = "audit/audit_results.html"
+
+    def get_object(self, **kwargs):
+        self.action = "run"
+        return generic.BaseObjectView.get_object(self, **kwargs)
+
+    def base_context(self, **extra):
+        context = super().base_context(**extra)
+        context["url_prefix"] = "audit:audit"
+        return context
+
+    def save(self, form):
+        data = form.cleaned_data
+        return audit_record_results(
+            audit=form.instance,
+            actor=self.request.user,
+            changes={name: data[name] for name in AuditResultsForm.Meta.fields},
+            expected_version=data.get("_version"),
         )
 
 
@@ -359,6 +393,7 @@ __all__ = [
     "AuditProgrammeEditView",
     "AuditProgrammeListView",
     "AuditProgrammeNewVersionView",
+    "AuditResultsView",
     "AuditTransitionView",
     "ChecklistLineEditView",
 ]

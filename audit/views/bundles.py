@@ -20,6 +20,7 @@ from ..filtersets import AuditorBundleFilterSet
 from ..forms import AuditorBundleRequestForm
 from ..models import AuditorBundle
 from ..services import (
+    DuplicateBundleRequest,
     PackNotRetryable,
     auditor_bundle_request,
     auditor_bundle_retry,
@@ -115,6 +116,9 @@ class AuditorBundleRequestView(View):
                 )
             except ValidationError as exc:
                 generic._add_validation_errors(form, exc)
+            except DuplicateBundleRequest as duplicate:
+                messages.info(request, str(duplicate))
+                return redirect(duplicate.existing.get_absolute_url())
             else:
                 messages.success(
                     request,

@@ -82,7 +82,7 @@ class FindingDetailView(FrozenDetailMixin, generic.ObjectDetailView):
             else None,
             "may_close": not finding.is_nonconformity
             and finding.status != FindingStatus.CLOSED
-            and (can(user, "change", finding) or can(user, "change", finding.audit)),
+            and (can(user, "change", finding) or can(user, "run", finding.audit)),
             "close_form": CloseForm(),
         }
 
@@ -97,7 +97,7 @@ class FindingEditView(generic.ObjectEditView):
         audit = get_object_or_404(
             visible_to(Audit.objects.all(), self.request.user), pk=audit_pk
         )
-        if not can(self.request.user, "change", audit):
+        if not can(self.request.user, "run", audit):
             raise PermissionDenied("Only the audit's auditors record its findings.")
         line = self.request.GET.get("line", "")
         finding = Finding(audit=audit)
@@ -205,9 +205,21 @@ class NonconformityDetailView(FrozenDetailMixin, generic.ObjectDetailView):
                 "verifications__verified_by"
             )
         )
+        # One query for the actions this user may update (their own), not one a row.
+        editable = (
+            set()
+            if may_change
+            else set(
+                visible_to(nonconformity.actions.all(), user, "change").values_list(
+                    "pk", flat=True
+                )
+            )
+        )
         for action in actions:
-            action.may_verify = action.status == "done" and may_verify(user, action)
-            action.may_edit = can(user, "change", action) or may_change
+            action.may_verify = action.status == "done" and may_verify(
+                user, action, may_change=may_change
+            )
+            action.may_edit = may_change or action.pk in editable
         open_ = nonconformity.status != NonconformityStatus.CLOSED
         return {
             "actions": actions,

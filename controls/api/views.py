@@ -198,6 +198,7 @@ class SoAVersionViewSet(
             soa_rows(version, reader=request.user),
             fmt,
             f"statement-of-applicability-v{version.number}",
+            user=request.user,
         )
 
 

@@ -9,6 +9,7 @@ from registry.models import AIRole, AISystem
 from risk.models import AIObjective
 
 from .. import forms
+from ..document_items import document_item_choices
 from ..models import (
     AimsRole,
     Commitment,
@@ -178,6 +179,11 @@ class ScopeVersionSerializer(AimsModelSerializer):
 class DocumentSerializer(AimsModelSerializer):
     owner = _user()
     controls = _controls()
+    documented_information = serializers.ListField(
+        child=serializers.ChoiceField(choices=document_item_choices()),
+        required=False,
+        help_text=Document._meta.get_field("documented_information").help_text,
+    )
     web_url = serializers.CharField(**WEB_URL)
 
     class Meta:

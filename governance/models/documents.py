@@ -60,6 +60,14 @@ class Document(AimsModel):
         related_name="governance_documents",
         help_text="An approved version is evidence for these controls (e.g. the AI policy for A.2.2).",
     )
+    documented_information = models.JSONField(
+        "documented information held",
+        default=list,
+        blank=True,
+        help_text="The items of ISO/IEC 42001 documented information this document is "
+        "the record of (e.g. DI-05, the AI risk treatment process); the readiness view "
+        "judges them by its approved, in-date version.",
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -90,8 +98,31 @@ class Document(AimsModel):
             )
         if not 1 <= (self.review_interval_months or 0) <= 60:
             errors["review_interval_months"] = "Choose from 1 to 60 months."
+        items = self.documented_information
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            errors["documented_information"] = "Give a list of item IDs, e.g. DI-05."
+        else:
+            from ..document_items import document_item_ids
+
+            unknown = sorted(set(items) - set(document_item_ids()))
+            if unknown:
+                errors["documented_information"] = (
+                    f"Not an item a document can hold: {', '.join(unknown)}. Choose "
+                    f"from {', '.join(document_item_ids())}."
+                )
+            else:
+                # One order whatever the input: the change log then shows real changes only.
+                self.documented_information = [
+                    i for i in document_item_ids() if i in set(items)
+                ]
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def documented_information_labels(self) -> list[str]:
+        from ..document_items import item_label
+
+        return [item_label(i) for i in self.documented_information]
 
 
 class DocumentVersion(AimsModel):

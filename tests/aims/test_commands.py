@@ -32,12 +32,18 @@ def test_loading_reference_and_demo_twice_changes_nothing(settings):
     call_command("load_demo")
     systems, entries = AISystem.objects.count(), ObjectChange.objects.count()
     assert systems == 5
+    from aims.models import Notification
+
+    # The demo's reminder run fills the dashboard's due items.
+    notifications = Notification.objects.count()
+    assert notifications > 0
 
     call_command("load_reference")
     call_command("load_demo")
 
     assert AISystem.objects.count() == systems
     assert ObjectChange.objects.count() == entries
+    assert Notification.objects.count() == notifications
     call_command("verify_change_log")
 
 

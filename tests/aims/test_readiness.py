@@ -61,8 +61,16 @@ def test_an_undecided_control_is_not_ready_and_says_what_closes_it():
 
 
 def test_a_control_is_ready_once_implemented_with_current_evidence_and_a_passed_check(
-    manager,
+    manager, committee
 ):
+    from tests.governance.helpers import approved_version, make_document
+
+    # A.2.2 also asks for the AI policy itself (DI-A01): without it, never ready.
+    assert any(
+        label.startswith("DI-A01") and judged.status == Readiness.NOT_READY
+        for label, judged in status_of("A.2.2").judgements
+    )
+    approved_version(make_document(manager, doc_type="ai_policy"), manager, committee)
     entry = row("A.2.2")
     entry.applicable, entry.justification = True, "Our AI policy."
     entry.implementation_status = "implemented"

@@ -412,6 +412,18 @@ def test_the_pages_request_and_show_a_bundle(
     assert "Enter a valid date" in refused.content.decode()
 
 
+def test_the_bundle_list_shows_a_bundle_still_being_built(
+    system_pack, auditor, client_for, django_capture_on_commit_callbacks
+):
+    """A queued bundle (the worker has not started it) is listed as queued, not a 500."""
+    with django_capture_on_commit_callbacks(execute=False):
+        auditor_bundle_request(packs=[system_pack], actor=auditor, purpose="Stage 2")
+    response = client_for(auditor).get("/audits/bundles/")
+    assert response.status_code == 200
+    assert "Stage 2" in response.content.decode()
+    assert "Queued" in response.content.decode()
+
+
 def test_the_bundle_list_reads_a_constant_number_of_queries(
     auditor, client_for, django_assert_max_num_queries
 ):

@@ -27,7 +27,7 @@ API = "/api/v1/evidence-packs/"
 
 @pytest.fixture(autouse=True)
 def _no_broker_backoff(monkeypatch):
-    monkeypatch.setattr("audit.services.outbox.BROKER_BACKOFF_SECONDS", 0)
+    monkeypatch.setattr("audit.services.filejobs.BROKER_BACKOFF_SECONDS", 0)
 
 
 def _broker_down():
@@ -256,3 +256,133 @@ def test_pack_builds_have_their_own_queue_and_the_broker_settings_fit_the_limit(
     assert settings.CELERY_BROKER_CONNECTION_MAX_RETRIES is None
     assert settings.CELERY_BROKER_CONNECTION_RETRY
     assert settings.CELERY_BEAT_SCHEDULE["pack-outbox"]["task"] == "audit.pack_outbox"
+
+
+# Auditor bundles use the same machinery (audit.services.filejobs).
+
+
+@pytest.fixture
+def bundle_signing_key(settings, tmp_path):
+    from aims import signing
+
+    settings.AIMS_SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
+    signing._load_private_key.cache_clear()
+    yield
+    signing._load_private_key.cache_clear()
+
+
+def _bundle_broker_down():
+    from audit.tasks import auditor_bundle_build_task
+
+    return mock.patch.object(
+        auditor_bundle_build_task,
+        "apply_async",
+        side_effect=OperationalError("Error 111 connecting to redis."),
+    )
+
+
+@pytest.fixture
+def ready_pack(auditor, alice_system, django_capture_on_commit_callbacks):
+    pack = request_pack(
+        auditor, alice_system, capture=django_capture_on_commit_callbacks
+    )
+    assert pack.status == PackStatus.READY, pack.error
+    return pack
+
+
+def _request_bundle(auditor, pack, capture):
+    from audit.services import auditor_bundle_request
+
+    with capture(execute=True):
+        return auditor_bundle_request(packs=[pack], purpose="Stage 2", actor=auditor)
+
+
+def test_a_bundle_accepted_while_the_broker_is_down_is_built_once_it_is_back(
+    auditor, ready_pack, bundle_signing_key, django_capture_on_commit_callbacks
+):
+    from audit.models import AuditorBundle
+
+    with _bundle_broker_down():
+        bundle = _request_bundle(
+            auditor, ready_pack, django_capture_on_commit_callbacks
+        )
+    bundle.refresh_from_db()
+    assert bundle.status == PackStatus.QUEUED
+    dispatch = PackDispatch.objects.get(bundle=bundle)
+    assert dispatch.sent_at is None and "Error 111" in dispatch.last_error
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pack_outbox_task.delay().get()["sent"] == 1
+    bundle = AuditorBundle.objects.get(pk=bundle.pk)
+    assert bundle.status == PackStatus.READY, bundle.error
+    assert _events(bundle, "bundle.ready") == 1
+    assert flush_outbox() == 0
+
+
+def test_a_bundle_whose_worker_went_silent_is_rebuilt_and_says_so(
+    auditor,
+    ready_pack,
+    bundle_signing_key,
+    client_for,
+    django_capture_on_commit_callbacks,
+):
+    from audit.models import AuditorBundle
+    from audit.services import auditor_bundle_build
+
+    with _bundle_broker_down():
+        bundle = _request_bundle(
+            auditor, ready_pack, django_capture_on_commit_callbacks
+        )
+    old_task = bundle.task_id
+    seen = timezone.now() - datetime.timedelta(
+        seconds=settings.AIMS_PACK_LOST_AFTER + 5
+    )
+    AuditorBundle.objects.filter(pk=bundle.pk).update(
+        status=PackStatus.BUILDING,
+        started_at=seen,
+        heartbeat_at=seen,
+        built_by="packs@gone/4242",
+        attempts=1,
+    )
+    with _bundle_broker_down():
+        assert reclaim_lost_builds() == [bundle.reference]
+    bundle.refresh_from_db()
+    assert bundle.status == PackStatus.QUEUED and bundle.task_id != old_task
+    assert bundle.rebuild_reason == WORKER_LOST
+    assert _events(bundle, "bundle.rebuilding") == 1
+    page = client_for(auditor).get(bundle.get_absolute_url()).content.decode()
+    assert "Worker lost, rebuilding." in page
+
+    assert auditor_bundle_build(bundle_id=bundle.pk, task_id=old_task) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert flush_outbox() == 1
+    bundle.refresh_from_db()
+    assert bundle.status == PackStatus.READY, bundle.error
+    assert _events(bundle, "bundle.ready") == 1
+
+
+def test_the_same_bundle_requested_while_it_is_queued_answers_409_with_it(
+    auditor, ready_pack, bundle_signing_key, api_for, client_for
+):
+    from audit.models import AuditorBundle
+
+    api = api_for(auditor)
+    body = {"packs": [ready_pack.pk], "purpose": "Stage 2"}
+    with _bundle_broker_down():
+        first = api.post("/api/v1/auditor-bundles/", body, format="json")
+        assert first.status_code == 202
+        again = api.post("/api/v1/auditor-bundles/", body, format="json")
+        assert again.status_code == 409
+        assert again.json()["bundle"]["reference"] == first.json()["reference"]
+        assert again["Location"].endswith(f"/auditor-bundles/{first.json()['id']}/")
+        page = client_for(auditor).post("/audits/bundles/add/", body)
+        assert page.status_code == 302
+        assert page["Location"] == AuditorBundle.objects.get().get_absolute_url()
+        # Another scope is another bundle.
+        other = api.post(
+            "/api/v1/auditor-bundles/",
+            {**body, "change_log_since": "2026-01-01"},
+            format="json",
+        )
+        assert other.status_code == 202
+    assert AuditorBundle.objects.count() == 2

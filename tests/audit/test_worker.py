@@ -189,3 +189,116 @@ def test_a_real_worker_builds_the_pack(celery_worker, risky_system, auditor, man
     soa_text = "\n".join(pdf_pages(stored_bytes(soa)))
     for title in ("Statement of Applicability", "Evidence index", "Crosswalk coverage"):
         assert soa_text.count(title) >= 2, title
+
+
+def test_a_real_worker_builds_the_audit_report_and_review_packs(
+    celery_worker, manager, auditor, risk_owner, committee
+):
+    """Both pack kinds of the audit programme build on the worker: the audit report
+    with its checklist results, findings and evidence hashes, and the signed review's
+    minutes with its frozen inputs and decisions."""
+    from audit.services import (
+        audit_record_results,
+        checklist_line_save,
+        review_prepare,
+        review_save,
+        review_sign,
+    )
+    from tests.audits.builders import (
+        make_audit,
+        make_decision,
+        make_finding,
+        make_review,
+        start,
+    )
+
+    process, log_path = celery_worker
+    evidence = make_evidence(
+        manager,
+        title="Internal audit report of March",
+        upload_file=upload("audit-march.txt", b"Audit of clause 9.2: no findings.\n"),
+    )
+    audit = make_audit(manager, auditor, scope_clauses=["9.2"])
+    start(audit, auditor)
+    line = audit.lines.get(requirement_id="9.2.2")
+    line.result = "minor_nc"
+    line.notes = "The March report was not retained."
+    checklist_line_save(line=line, actor=auditor, m2m={"evidence": [evidence]})
+    finding = make_finding(audit, auditor, risk_owner)
+    audit_record_results(
+        audit=audit,
+        actor=auditor,
+        changes={"summary": "The programme runs; one report was not kept."},
+    )
+
+    report = _wait_for(
+        evidence_pack_request(
+            kind="audit_report", target_id=audit.pk, parameters={}, actor=auditor
+        ),
+        process,
+        log_path,
+    )
+    assert report.status == PackStatus.READY, report.error
+    assert f"Task audit.evidence_pack_build[{report.task_id}] succeeded" in (
+        log_path.read_text()
+    )
+    data = stored_bytes(report)
+    assert sha256(data) == report.sha256 and len(data) == report.size
+    pages = pdf_pages(data)
+    assert "Audit report" in pages[0] and audit.reference in pages[0]
+    text = " ".join(" ".join(pages).split())
+    for title in (
+        "Scope, criteria and team",
+        "Summary of results",
+        "Checklist results",
+        "Findings",
+        "Evidence sampled",
+        "Manifest",
+    ):
+        assert text.count(title) >= 2, title  # in the contents and as a heading
+    for expected in (
+        finding.reference,
+        "Minor nonconformity",
+        "The March report was not retained.",
+        "The programme runs; one report was not kept.",
+    ):
+        assert expected in text, expected
+    digest = evidence.files.get().sha256
+    assert [line["sha256"] for line in report.manifest["evidence"]] == [digest]
+    assert digest in "".join(text.split())
+    for index, page in enumerate(pages, 1):
+        assert f"Page {index} of {len(pages)}" in page
+
+    review = make_review(manager, committee, title="Management review 2026")
+    review_prepare(review=review, actor=manager)
+    review.refresh_from_db()
+    review.top_management_present = True
+    review_save(review=review, actor=manager, m2m={"attendees": [committee, manager]})
+    make_decision(review, manager, manager, description="Budget for a second auditor")
+    review_sign(review=review, actor=committee)
+
+    minutes = _wait_for(
+        evidence_pack_request(
+            kind="management_review",
+            target_id=review.pk,
+            parameters={},
+            actor=committee,
+        ),
+        process,
+        log_path,
+    )
+    assert minutes.status == PackStatus.READY, minutes.error
+    pages = pdf_pages(stored_bytes(minutes))
+    assert "Management review minutes" in pages[0] and review.title in pages[0]
+    text = " ".join(" ".join(pages).split())
+    for title in (
+        "Review and attendance",
+        "Inputs and minutes",
+        "Decisions and actions",
+    ):
+        assert text.count(title) >= 2, title
+    assert "Status of actions from previous management reviews" in text
+    assert "Budget for a second auditor" in text
+    assert str(committee) in text
+    head = ObjectChange.objects.get(seq=minutes.chain_head_seq)
+    assert head.hash in pages[-1].replace("\n", "")

@@ -16,6 +16,7 @@ from audit.choices import (
 from audit.models import Audit, CorrectiveAction
 from audit.services import (
     Frozen,
+    audit_record_results,
     audit_save,
     audit_transition,
     checklist_line_save,
@@ -87,8 +88,10 @@ class TestAudit:
         self, manager, auditor, viewer
     ):
         audit = make_audit(manager, auditor)
-        assert can(auditor, "change", audit)
-        assert not can(viewer, "change", audit)
+        assert can(auditor, "run", audit)
+        # Conducting is not planning: the scope, team and dates stay the planner's.
+        assert not can(auditor, "change", audit)
+        assert not can(viewer, "run", audit)
         assert can(viewer, "view", audit)
 
     def test_a_person_without_an_auditor_role_cannot_lead(self, manager, alice):
@@ -139,8 +142,10 @@ class TestAudit:
         audit.refresh_from_db()
         with pytest.raises(ValidationError):
             audit_transition(audit=audit, to_status="reported", actor=auditor)
-        audit.summary = "All good."
-        audit_save(audit=audit, actor=auditor)
+        audit_record_results(
+            audit=audit, actor=auditor, changes={"summary": "All good."}
+        )
+        audit.refresh_from_db()
         audit_transition(audit=audit, to_status="reported", actor=auditor)
         audit.refresh_from_db()
         assert audit.status == AuditStatus.REPORTED

@@ -8,7 +8,7 @@ from aims.models import Notification
 from aims.notifications import reminders_send
 from audit.choices import PackStatus
 from audit.services import (
-    audit_save,
+    audit_record_results,
     checklist_line_save,
     evidence_pack_request,
     review_prepare,
@@ -59,9 +59,11 @@ def test_audit_report_prints_scope_checklist_findings_and_evidence_hashes(
     line.notes = "One report missing."
     checklist_line_save(line=line, actor=auditor, m2m={"evidence": [evidence]})
     finding = make_finding(audit, auditor, risk_owner)
-    audit.refresh_from_db()
-    audit.summary = "The programme runs; one report was not kept."
-    audit_save(audit=audit, actor=auditor)
+    audit_record_results(
+        audit=audit,
+        actor=auditor,
+        changes={"summary": "The programme runs; one report was not kept."},
+    )
     text, pack = build(
         "audit_report", audit, auditor, django_capture_on_commit_callbacks
     )

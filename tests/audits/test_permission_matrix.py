@@ -34,7 +34,9 @@ CELLS = [
     "api_programme_list",
     "page_audit_detail",
     "page_audit_edit",
+    "page_audit_results",
     "api_audit_update",
+    "api_audit_results",
     "page_checklist_edit",
     "api_checklist_update",
     "page_finding_add",
@@ -66,7 +68,9 @@ READER = expect(
     page_programme_add=FORBIDDEN,
     page_programme_approve=FORBIDDEN,
     page_audit_edit=FORBIDDEN,
+    page_audit_results=FORBIDDEN,
     api_audit_update=FORBIDDEN,
+    api_audit_results=FORBIDDEN,
     page_checklist_edit=FORBIDDEN,
     api_checklist_update=FORBIDDEN,
     page_finding_add=FORBIDDEN,
@@ -104,10 +108,11 @@ MATRIX = {
         api_review_sign=BAD,
     ),
     "manager": expect(ALL, page_programme_approve=FORBIDDEN, api_review_sign=FORBIDDEN),
+    # Conducts the audit (results, checklist, findings) without changing its plan.
     "lead_auditor": expect(
         READER,
-        page_audit_edit=OK,
-        api_audit_update=OK,
+        page_audit_results=OK,
+        api_audit_results=OK,
         page_checklist_edit=OK,
         api_checklist_update=OK,
         page_finding_add=OK,
@@ -187,6 +192,7 @@ def run_cell(cell, w, client, api, user):
         ),
         "page_audit_detail": audit.get_absolute_url(),
         "page_audit_edit": reverse("audit:audit_edit", args=[audit.pk]),
+        "page_audit_results": reverse("audit:audit_results", args=[audit.pk]),
         "page_checklist_edit": reverse("audit:checklistline_edit", args=[line.pk]),
         "page_finding_add": reverse("audit:finding_add", args=[audit.pk]),
         "page_finding_detail": w["finding"].get_absolute_url(),
@@ -211,6 +217,14 @@ def run_cell(cell, w, client, api, user):
         return _status(
             api.patch(
                 f"/api/v1/audits/{audit.pk}/", {"summary": "Notes"}, format="json"
+            )
+        )
+    if cell == "api_audit_results":
+        return _status(
+            api.post(
+                f"/api/v1/audits/{audit.pk}/results/",
+                {"summary": "Results so far"},
+                format="json",
             )
         )
     if cell == "api_checklist_update":

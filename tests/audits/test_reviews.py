@@ -139,3 +139,29 @@ def test_next_review_lists_the_decisions_of_this_one(held_review, manager, commi
     assert "Hire an auditor" in [
         d["description"] for d in report["data"]["open_decisions"]
     ]
+
+
+def test_issues_and_parties_come_from_their_records_not_by_hand(manager, committee):
+    """9.3.2 b) and c) are entered by hand only while no app holds issues and parties:
+    with the management system's records registered, each appears once."""
+    from aims import review_inputs
+
+    review = make_review(manager, committee)
+    review_prepare(review=review, actor=manager)
+    keys = {row.input_id: [] for row in review.inputs.all()}
+    for row in review.inputs.all():
+        keys[row.input_id].append(row.key)
+    assert keys["9.3.2 b)"] == ["governance.context"]
+    assert keys["9.3.2 c)"] == ["governance.parties"]
+
+    context = next(
+        i for i in review_inputs.registered_inputs() if i.key == "governance.context"
+    )
+    review_inputs.unregister("governance.context")
+    try:
+        ids = [
+            i.key for i in review_inputs.registered_inputs() if i.input_id == "9.3.2 b)"
+        ]
+        assert ids == ["audit.external_issues"]
+    finally:
+        review_inputs.register(context)

@@ -64,8 +64,7 @@ def page(browser, live_server):
     problems: list[str] = []
 
     def on_response(response):
-        # Browsers ask for /favicon.ico on their own; the portal does not link one.
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+        if response.status >= 400:
             problems.append(f"HTTP {response.status} {response.url}")
 
     page.on("response", on_response)
@@ -74,7 +73,6 @@ def page(browser, live_server):
         lambda m: (
             problems.append(f"console: {m.text} ({m.location.get('url')})")
             if m.type == "error"
-            and not m.location.get("url", "").endswith("/favicon.ico")
             else None
         ),
     )

@@ -234,7 +234,7 @@ def test_requests_during_a_redis_outage_or_hang_answer_at_once_and_are_built_onc
     )
     for pack in packs:
         _assert_built_once(pack)
-    assert "4 queued packs sent" in worker.tail()
+    assert "4 queued jobs sent" in worker.tail()
 
 
 def test_the_worker_survives_a_redis_restart_during_a_build(broker, workers, requester):

@@ -125,6 +125,28 @@ def test_the_home_page_asks_to_acknowledge(manager, committee, viewer, client_fo
     assert 'id="to-acknowledge"' in html and "AI policy v1" in html
 
 
+def test_the_committee_sees_indicators_off_track_and_pending_acknowledgements(
+    manager, committee, viewer, client_for
+):
+    version = approved_version(
+        make_document(manager, title="Model risk standard"), manager, committee
+    )
+    document_publish(
+        version=version, actor=manager, groups=Group.objects.filter(name=roles.VIEWER)
+    )
+    objective = make_objective(manager)
+    # Target 90, threshold 80: 70 is off track, 85 only at risk.
+    measure(make_indicator(objective, manager, name="Explained decisions"), manager, 70)
+    measure(make_indicator(objective, manager, name="Audit coverage"), manager, 85)
+
+    html = client_for(committee).get(reverse("home")).content.decode()
+    pending = html.split('id="acknowledgements-pending"')[1].split("</tr>")[0]
+    assert ">1</td>" in pending  # the viewer has not acknowledged yet
+    off_track = html.split('id="indicators-off-track"')[1].split("</tr>")[0]
+    assert "Explained decisions" in off_track and "Audit coverage" not in off_track
+    assert ">1</span>" in off_track
+
+
 def test_the_management_system_pack_has_scope_policy_and_trend_charts(
     manager, committee, auditor, alice_system, django_capture_on_commit_callbacks
 ):

@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from aims.context import acting_as_system
 from aims.demo import (
@@ -9,6 +10,7 @@ from aims.demo import (
     load_demo_preferences,
     load_demo_users,
 )
+from aims.notifications import reminders_send
 
 
 class Command(BaseCommand):
@@ -33,6 +35,15 @@ class Command(BaseCommand):
                 loader = getattr(config, "load_demo", None)
                 if loader is not None:
                     loader(users)
+            # One reminder run, so the dashboard's due items and everyone's notifications
+            # show what the demo organisation has due; its digests stay in memory.
+            with override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+            ):
+                run = reminders_send()
+        self.stdout.write(
+            f"Reminder run: {run.items} due items, {run.notified} notifications."
+        )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for username, (_first, _last, role) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<8} {role}")

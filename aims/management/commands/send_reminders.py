@@ -22,12 +22,17 @@ class Command(BaseCommand):
             help="Run as if today were this date (YYYY-MM-DD), e.g. to catch up a missed day.",
         )
         parser.add_argument(
+            "--hourly",
+            action="store_true",
+            help="Only the reminders counted in hours (what the hourly beat job does).",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="List what is due and who would hear about it; record and send nothing.",
         )
 
-    def handle(self, *args, date=None, dry_run=False, **options):
+    def handle(self, *args, date=None, dry_run=False, hourly=False, **options):
         try:
             today = datetime.date.fromisoformat(date) if date else None
         except ValueError:
@@ -35,7 +40,8 @@ class Command(BaseCommand):
         if dry_run:
             from django.utils import timezone
 
-            for reminder in reminder_plan(today or timezone.localdate()):
+            plan = reminder_plan(today or timezone.localdate(), hourly_only=hourly)
+            for reminder in plan:
                 people = ", ".join(
                     f"{user.get_username()} ({reason})"
                     for user, reason in reminder.recipients.values()
@@ -46,7 +52,7 @@ class Command(BaseCommand):
                 )
             return
         with acting_as_system("send_reminders"):
-            report = reminders_send(today=today)
+            report = reminders_send(today=today, hourly=hourly)
         self.stdout.write(
             f"{report.date}: {report.items} items due, {report.notified} new "
             f"notifications, {report.emailed} digests e-mailed"

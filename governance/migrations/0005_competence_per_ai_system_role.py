@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0003_indicator_first_due'),
+        ('governance', '0004_merge_documented_information_and_schedules'),
         ('registry', '0004_merge_review_interval_and_life'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
