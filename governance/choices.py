@@ -117,6 +117,7 @@ class ChangeStatus(models.TextChoices):
 class AppliesTo(models.TextChoices):
     AIMS_ROLE = "aims_role", "Holders of an AIMS role"
     AI_SYSTEM_OWNERS = "ai_system_owners", "Owners of AI systems in the register"
+    AI_SYSTEM_ROLE = "ai_system_role", "Holders of a role on AI systems"
     PORTAL_ROLE = (
         "portal_role",
         "Everyone with a portal role (staff who use AI systems)",
@@ -137,3 +138,13 @@ class Channel(models.TextChoices):
     WEBSITE = "website", "Website"
     REPORT = "report", "Report"
     OTHER = "other", "Other"
+
+
+class SystemRole(models.TextChoices):
+    """The roles people hold on one AI system (A.3.2, A.4.6): the owner is the one the
+    register names; the others are assigned in the management system."""
+
+    OWNER = "owner", "Owner (accountable)"
+    OPERATOR = "operator", "Operator"
+    REVIEWER = "reviewer", "Reviewer (human oversight)"
+    DEVELOPER = "developer", "Developer"

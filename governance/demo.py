@@ -31,6 +31,7 @@ from .models import (
     PlannedChange,
     RoleAssignment,
     ScopeVersion,
+    SystemRoleAssignment,
     TrainingRecord,
 )
 from .services import (
@@ -543,6 +544,64 @@ def _load(users: dict) -> int:
             actor=maria,
         )
         created += 1
+
+    # Competence per AI-system role (A.3.2, A.4.6): reviewers of every system need
+    # human-oversight training; the operator of the first system needs its own
+    # course, which Omar, its operator, has not taken yet: the system's one gap.
+    systems = list(
+        AISystem.objects.exclude(
+            lifecycle_stage__in=[LifecycleStage.RETIRED, LifecycleStage.IDEA]
+        ).order_by("reference")[:2]
+    )
+    oversight = save(
+        CompetenceRequirement(
+            title="Human oversight of AI decisions",
+            applies_to="ai_system_role",
+            system_role="reviewer",
+            validity_months=12,
+            description="When to override the system, how to record the review.",
+        )
+    )
+    if systems:
+        save(
+            CompetenceRequirement(
+                title=f"Operating {systems[0].name}",
+                applies_to="ai_system_role",
+                system_role="operator",
+                ai_system=systems[0],
+                description="Monitoring, thresholds, the stop procedure.",
+            )
+        )
+        omar = users.get("omar")
+        for system in systems:
+            save(
+                SystemRoleAssignment(
+                    ai_system=system,
+                    role="reviewer",
+                    person=raj,
+                    since=_months_ago(today, 6),
+                )
+            )
+        if omar is not None:
+            save(
+                SystemRoleAssignment(
+                    ai_system=systems[0],
+                    role="operator",
+                    person=omar,
+                    since=_months_ago(today, 2),
+                )
+            )
+        training_record_save(
+            record=TrainingRecord(
+                person=raj,
+                requirement=oversight,
+                title="Human oversight workshop",
+                provider="Internal",
+                completed_on=_months_ago(today, 4),
+            ),
+            actor=maria,
+        )
+        created += 2
 
     # Communication (7.4) and a planned change (6.3)
     item = save(

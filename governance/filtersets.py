@@ -18,6 +18,7 @@ from .choices import (
     ObjectiveStatus,
     RecordStatus,
     ScopeStatus,
+    SystemRole,
     TrainingKind,
     VersionStatus,
 )
@@ -38,6 +39,7 @@ from .models import (
     PlannedChange,
     RoleAssignment,
     ScopeVersion,
+    SystemRoleAssignment,
     TrainingRecord,
 )
 
@@ -221,6 +223,21 @@ class RoleAssignmentFilterSet(SearchFilterSet):
         fields = ["role", "person"]
 
 
+class SystemRoleAssignmentFilterSet(SearchFilterSet):
+    search_fields = ("ai_system__reference", "ai_system__name", "person__username")
+    ai_system = django_filters.ModelChoiceFilter(
+        queryset=AISystem.objects.all(),
+        widget=AutocompleteSelect("registry.aisystem"),
+        label="AI system",
+    )
+    role = django_filters.ChoiceFilter(choices=SystemRole.choices)
+    person = _owner_filter("person", "Holder")
+
+    class Meta:
+        model = SystemRoleAssignment
+        fields = ["ai_system", "role", "person"]
+
+
 class CommitmentFilterSet(SearchFilterSet):
     search_fields = ("statement",)
     made_by = _owner_filter("made_by", "Made by")
@@ -234,11 +251,14 @@ class CompetenceRequirementFilterSet(SearchFilterSet):
     search_fields = ("title", "description")
     applies_to = django_filters.ChoiceFilter(choices=AppliesTo.choices)
     aims_role = django_filters.ModelChoiceFilter(queryset=AimsRole.objects.all())
+    system_role = django_filters.ChoiceFilter(
+        choices=SystemRole.choices, label="AI-system role"
+    )
     ai_literacy = StrictBooleanFilter(method="filter_literacy", label="AI literacy")
 
     class Meta:
         model = CompetenceRequirement
-        fields = ["applies_to", "aims_role"]
+        fields = ["applies_to", "aims_role", "system_role"]
 
     def filter_literacy(self, queryset, name, value):
         return queryset.filter(ai_literacy=value == "true")

@@ -9,6 +9,7 @@ from aims.forms import AimsModelForm, DateInput
 from controls.models import Control, Evidence
 from registry.models import AIRole, AISystem
 
+from .choices import SystemRole
 from .document_items import document_item_choices
 from .models import (
     AimsRole,
@@ -28,6 +29,7 @@ from .models import (
     PlannedChange,
     RoleAssignment,
     ScopeVersion,
+    SystemRoleAssignment,
     TrainingRecord,
 )
 
@@ -451,10 +453,28 @@ class CompetenceRequirementForm(AimsModelForm):
             "applies_to",
             "aims_role",
             "portal_role",
+            "system_role",
+            "ai_system",
             "ai_literacy",
             "validity_months",
         ]
         widgets = {"description": _textarea(2)}
+
+
+class SystemRoleAssignmentForm(AimsModelForm):
+    person = _user_field("Holder")
+
+    class Meta:
+        model = SystemRoleAssignment
+        fields = ["ai_system", "role", "person", "since", "until"]
+        widgets = {"since": DateInput(), "until": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The owner is the register's field; only the assigned roles are offered.
+        self.fields["role"].choices = [
+            c for c in self.fields["role"].choices if c[0] != SystemRole.OWNER
+        ]
 
 
 class TrainingRecordForm(AimsModelForm):

@@ -33,6 +33,28 @@ def _scope_panel(request, system):
     }
 
 
+def _system_competence(request, system):
+    from aims.permissions import can
+
+    from .competence import system_competence
+    from .models import SystemRoleAssignment, TrainingRecord
+
+    user = request.user
+    return {
+        "system": system,
+        **system_competence(system),
+        "can_assign": can(user, "add", SystemRoleAssignment),
+        "can_add_requirement": can(user, "add", CompetenceRequirement),
+        "can_add_record": can(user, "add", TrainingRecord),
+    }
+
+
+def _may_see_competence(user, system) -> bool:
+    from aims.permissions import can
+
+    return can(user, "view", CompetenceRequirement)
+
+
 def register() -> None:
     from audit.packs.registry import register as register_pack_kind
 
@@ -55,6 +77,17 @@ def register() -> None:
             order=5,
             template="governance/_scope_panel.html",
             context=_scope_panel,
+        ),
+    )
+    record_tabs.register_tab(
+        "registry.aisystem",
+        record_tabs.RecordTab(
+            key="competence",
+            label="Competence",
+            order=70,
+            template="governance/tabs/system_competence.html",
+            context=_system_competence,
+            visible=_may_see_competence,
         ),
     )
     register_events(

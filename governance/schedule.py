@@ -146,7 +146,7 @@ def schedule_for(indicator, measurements, today, history: int = 6) -> Schedule:
             continue
         elif due < today:
             slots.append(Slot(due, "overdue"))
-        elif index == last_met + 1 or index == upcoming:
+        elif index == last_met + 1:
             slots.append(Slot(due, "due"))
         else:
             slots.append(Slot(due, "upcoming"))

@@ -721,6 +721,11 @@ def people_for_requirements(requirements, today) -> dict:
             .order_by("created")
         ):
             owners.setdefault(system.owner, system.created.date())
+    from .competence import system_role_holders
+
+    holders = system_role_holders(
+        [r for r in requirements if r.applies_to == AppliesTo.AI_SYSTEM_ROLE], today
+    )
     group_ids = {
         r.portal_role_id for r in requirements if r.applies_to == AppliesTo.PORTAL_ROLE
     }
@@ -739,6 +744,16 @@ def people_for_requirements(requirements, today) -> dict:
             found = by_role.get(requirement.aims_role_id, {})
         elif requirement.applies_to == AppliesTo.AI_SYSTEM_OWNERS:
             found = owners
+        elif requirement.applies_to == AppliesTo.AI_SYSTEM_ROLE:
+            found = {}
+            for (role, system_id), held in holders.items():
+                if role != requirement.system_role or requirement.ai_system_id not in (
+                    None,
+                    system_id,
+                ):
+                    continue
+                for person, since in held.items():
+                    found[person] = min(found.get(person, since), since)
         else:
             found = by_group.get(requirement.portal_role_id, {})
         people[requirement.pk] = {

@@ -21,6 +21,7 @@ from .models import (
     PlannedChange,
     RoleAssignment,
     ScopeVersion,
+    SystemRoleAssignment,
     TrainingRecord,
 )
 
@@ -236,6 +237,17 @@ class RoleAssignmentTable(tables.Table):
         empty_text = "No assignments."
 
 
+class SystemRoleAssignmentTable(tables.Table):
+    person = tables.Column(linkify=lambda record: record.get_absolute_url())
+    ai_system = tables.Column(linkify=True, verbose_name="AI system")
+
+    class Meta:
+        model = SystemRoleAssignment
+        fields = ("person", "role", "ai_system", "since", "until")
+        attrs = ATTRS
+        empty_text = "No AI-system role assignments."
+
+
 class CommitmentTable(tables.Table):
     statement = tables.Column(
         linkify=lambda record: record.get_absolute_url(),
@@ -263,6 +275,8 @@ class CompetenceRequirementTable(tables.Table):
             "applies_to",
             "aims_role",
             "portal_role",
+            "system_role",
+            "ai_system",
             "ai_literacy",
             "validity_months",
         )

@@ -20,6 +20,7 @@ from .models import (
     PlannedChange,
     RoleAssignment,
     ScopeVersion,
+    SystemRoleAssignment,
     TrainingRecord,
 )
 
@@ -96,6 +97,9 @@ urlpatterns += (
     + _under("changes", _crud(PlannedChange, "PlannedChange"))
     + _under("roles/assignments", _crud(RoleAssignment, "RoleAssignment"))
     + _under("roles/commitments", _crud(Commitment, "Commitment"))
+    + _under(
+        "roles/ai-systems", _crud(SystemRoleAssignment, "SystemRoleAssignment")
+    )
     + _under("roles", _crud(AimsRole, "AimsRole"))
     + _under(
         "competence/requirements",

@@ -36,6 +36,7 @@ from .models import (
     PlannedChange,
     RoleAssignment,
     ScopeVersion,
+    SystemRoleAssignment,
     TrainingRecord,
 )
 from .schedule import schedule_for
@@ -967,6 +968,27 @@ class RoleAssignmentDeleteView(generic.ObjectDeleteView):
     queryset = RoleAssignment.objects.all()
 
 
+class SystemRoleAssignmentListView(generic.ObjectListView):
+    queryset = SystemRoleAssignment.objects.select_related("ai_system", "person")
+    filterset_class = filtersets.SystemRoleAssignmentFilterSet
+    table_class = tables.SystemRoleAssignmentTable
+
+
+class SystemRoleAssignmentDetailView(generic.ObjectDetailView):
+    queryset = SystemRoleAssignment.objects.select_related("ai_system", "person")
+    fieldsets = [("Assignment", ["ai_system", "role", "person", "since", "until"])]
+
+
+class SystemRoleAssignmentEditView(RecordEditView):
+    queryset = SystemRoleAssignment.objects.all()
+    form_class = forms.SystemRoleAssignmentForm
+    parent_field = "ai_system"
+
+
+class SystemRoleAssignmentDeleteView(generic.ObjectDeleteView):
+    queryset = SystemRoleAssignment.objects.all()
+
+
 class CommitmentListView(generic.ObjectListView):
     queryset = Commitment.objects.select_related("made_by")
     filterset_class = filtersets.CommitmentFilterSet
@@ -1008,7 +1030,7 @@ class CompetenceView(View):
                 "gaps": competence_gaps(),
                 "literacy": ai_literacy_status(),
                 "requirements": CompetenceRequirement.objects.select_related(
-                    "aims_role", "portal_role"
+                    "aims_role", "portal_role", "ai_system"
                 ),
                 "can_add_record": can(request.user, "add", TrainingRecord),
                 "can_add_requirement": can(request.user, "add", CompetenceRequirement),
@@ -1023,7 +1045,9 @@ class CompetenceRequirementListView(generic.ObjectListView):
 
 
 class CompetenceRequirementDetailView(generic.ObjectDetailView):
-    queryset = CompetenceRequirement.objects.select_related("aims_role", "portal_role")
+    queryset = CompetenceRequirement.objects.select_related(
+        "aims_role", "portal_role", "ai_system"
+    )
     template_name = "governance/competencerequirement_detail.html"
     fieldsets = [
         (
@@ -1033,6 +1057,8 @@ class CompetenceRequirementDetailView(generic.ObjectDetailView):
                 "applies_to",
                 "aims_role",
                 "portal_role",
+                "system_role",
+                "ai_system",
                 "ai_literacy",
                 "validity_months",
             ],

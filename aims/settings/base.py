@@ -558,6 +558,7 @@ SPECTACULAR_SETTINGS = {
         "CorrectiveActionStatusEnum": "audit.choices.CorrectiveActionStatus",
         "ManagementReviewStatusEnum": "audit.choices.ReviewStatus",
         "DecisionStatusEnum": "audit.choices.DecisionStatus",
+        "AISystemRoleEnum": "governance.choices.SystemRole",
     },
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -19,6 +19,7 @@ routes = [
     Route("aims-roles", views.AimsRoleViewSet),
     Route("role-assignments", views.RoleAssignmentViewSet),
     Route("commitments", views.CommitmentViewSet),
+    Route("ai-system-role-assignments", views.SystemRoleAssignmentViewSet),
     Route("competence-requirements", views.CompetenceRequirementViewSet),
     Route("training-records", views.TrainingRecordViewSet),
     Route("communication-plan", views.CommunicationItemViewSet),

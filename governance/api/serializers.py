@@ -28,6 +28,7 @@ from ..models import (
     PlannedChange,
     RoleAssignment,
     ScopeVersion,
+    SystemRoleAssignment,
     TrainingRecord,
 )
 
@@ -354,6 +355,15 @@ class RoleAssignmentSerializer(AimsModelSerializer):
     class Meta:
         model = RoleAssignment
         fields = from_form(forms.RoleAssignmentForm, after=())
+
+
+class SystemRoleAssignmentSerializer(AimsModelSerializer):
+    ai_system = serializers.PrimaryKeyRelatedField(queryset=AISystem.objects.all())
+    person = _user()
+
+    class Meta:
+        model = SystemRoleAssignment
+        fields = from_form(forms.SystemRoleAssignmentForm)
 
 
 class CommitmentSerializer(AimsModelSerializer):

@@ -34,6 +34,7 @@ from ..models import (
     PlannedChange,
     RoleAssignment,
     ScopeVersion,
+    SystemRoleAssignment,
     TrainingRecord,
 )
 from ..services import (
@@ -517,6 +518,15 @@ class RoleAssignmentViewSet(RecordViewSet):
     serializer_class = s.RoleAssignmentSerializer
     filterset_class = filtersets.RoleAssignmentFilterSet
     ordering = ["role", "since"]
+
+
+class SystemRoleAssignmentViewSet(RecordViewSet):
+    """Who holds which role (operator, reviewer, developer) on which AI system."""
+
+    queryset = SystemRoleAssignment.objects.select_related("ai_system", "person")
+    serializer_class = s.SystemRoleAssignmentSerializer
+    filterset_class = filtersets.SystemRoleAssignmentFilterSet
+    ordering = ["ai_system", "role", "since"]
 
 
 class CommitmentViewSet(RecordViewSet):

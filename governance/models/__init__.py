@@ -13,6 +13,7 @@ from .people import (
     CommunicationRecord,
     CompetenceRequirement,
     RoleAssignment,
+    SystemRoleAssignment,
     TrainingRecord,
 )
 from .scope import ScopeVersion
@@ -24,6 +25,7 @@ __all__ = [
     "CommunicationRecord",
     "CompetenceRequirement",
     "RoleAssignment",
+    "SystemRoleAssignment",
     "TrainingRecord",
     "Acknowledgement",
     "ContextIssue",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from aims.models import AimsModel
 
-from ..choices import AppliesTo, Channel, IssueKind, TrainingKind
+from ..choices import AppliesTo, Channel, IssueKind, SystemRole, TrainingKind
 
 
 class AimsRole(AimsModel):
@@ -149,6 +149,22 @@ class CompetenceRequirement(AimsModel):
         related_name="+",
         help_text="For staff who operate or use AI systems, by their portal role.",
     )
+    system_role = models.CharField(
+        "AI-system role",
+        max_length=12,
+        choices=SystemRole,
+        blank=True,
+        help_text="For holders of a role on AI systems: which role.",
+    )
+    ai_system = models.ForeignKey(
+        "registry.AISystem",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="governance_competence_requirements",
+        verbose_name="AI system",
+        help_text="Only the holders of the role on this system; empty: on every system.",
+    )
     ai_literacy = models.BooleanField(
         "AI literacy (EU AI Act Art. 4)",
         default=False,
@@ -177,6 +193,68 @@ class CompetenceRequirement(AimsModel):
             errors["aims_role"] = "Choose the AIMS role the requirement applies to."
         if self.applies_to == AppliesTo.PORTAL_ROLE and self.portal_role_id is None:
             errors["portal_role"] = "Choose the portal role the requirement applies to."
+        if self.applies_to == AppliesTo.AI_SYSTEM_ROLE and not self.system_role:
+            errors["system_role"] = "Choose the AI-system role it applies to."
+        if self.applies_to != AppliesTo.AI_SYSTEM_ROLE and (
+            self.system_role or self.ai_system_id
+        ):
+            errors["applies_to"] = (
+                "An AI-system role or system is chosen only for holders of a role "
+                "on AI systems."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class SystemRoleAssignmentQuerySet(models.QuerySet):
+    def current(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(
+            models.Q(until__isnull=True) | models.Q(until__gte=today), since__lte=today
+        )
+
+
+class SystemRoleAssignment(AimsModel):
+    """Someone holding a role on one AI system (operator, reviewer, developer); the
+    owner is the register's own field and is not assigned here."""
+
+    ai_system = models.ForeignKey(
+        "registry.AISystem",
+        on_delete=models.CASCADE,
+        related_name="governance_role_assignments",
+        verbose_name="AI system",
+    )
+    role = models.CharField(max_length=12, choices=SystemRole)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="ai_system_roles",
+    )
+    since = models.DateField(default=timezone.localdate)
+    until = models.DateField(null=True, blank=True)
+
+    objects = SystemRoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ai_system", "role", "since"]
+        verbose_name = "AI-system role assignment"
+        indexes = [models.Index(fields=["ai_system", "role"])]
+
+    def __str__(self):
+        return f"{self.person} as {self.get_role_display().lower()} of {self.ai_system}"
+
+    def get_absolute_url(self):
+        return reverse("governance:systemroleassignment_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.role == SystemRole.OWNER:
+            errors["role"] = (
+                "The owner is set on the AI system in the register; assign operators, "
+                "reviewers and developers here."
+            )
+        if self.until and self.since and self.until < self.since:
+            errors["until"] = "The end cannot be before the start."
         if errors:
             raise ValidationError(errors)
 

@@ -24,10 +24,11 @@ from governance.models import (
     PlannedChange,
     RoleAssignment,
     ScopeVersion,
+    SystemRoleAssignment,
     TrainingRecord,
 )
 from governance.services import document_publish, record_save, scope_save
-from tests.factories import make_user
+from tests.factories import make_system, make_user
 
 from .helpers import (
     approved_version,
@@ -77,6 +78,7 @@ API = {
     "aimsrole": "aims-roles",
     "roleassignment": "role-assignments",
     "commitment": "commitments",
+    "systemroleassignment": "ai-system-role-assignments",
     "competencerequirement": "competence-requirements",
     "trainingrecord": "training-records",
     "communicationitem": "communication-plan",
@@ -150,6 +152,12 @@ def _records(manager, committee):
         "aimsrole": role,
         "roleassignment": record_save(
             instance=RoleAssignment(role=role, person=manager), actor=manager
+        ),
+        "systemroleassignment": record_save(
+            instance=SystemRoleAssignment(
+                ai_system=make_system(manager), role="operator", person=manager
+            ),
+            actor=manager,
         ),
         "commitment": record_save(
             instance=Commitment(statement="We commit.", made_by=committee),
