@@ -60,17 +60,13 @@ class RelatedNames:
         return str(obj) if self.shows(obj) else HIDDEN
 
     def names(self, objects, text=str) -> list[str]:
-        """``text(obj)`` of each record the reader may see, then how many they may not."""
-        objects = list(objects)
-        shown = [text(obj) for obj in objects if self.shows(obj)]
-        hidden = len(objects) - len(shown)
-        if hidden:
-            shown.append(HIDDEN if hidden == 1 else f"{hidden} records you may not see")
-        return shown
+        """``text(obj)`` of each record the reader may see. The others are left out, not
+        counted: that a hidden record exists is already a disclosure."""
+        return [text(obj) for obj in objects if self.shows(obj)]
 
     def references(self, model, references) -> list[str]:
         """Of ``references`` (the ``reference`` texts of ``model`` records kept in a
-        snapshot), those the reader may see, then how many they may not."""
+        snapshot), those the reader may see; the others are left out, as in ``names``."""
         references = list(references)
         if not _per_object(model):
             return references
@@ -86,11 +82,7 @@ class RelatedNames:
         visible = self._references[model]
         if visible is None:
             return references
-        shown = [ref for ref in references if ref in visible]
-        hidden = len(references) - len(shown)
-        if hidden:
-            shown.append(HIDDEN if hidden == 1 else f"{hidden} records you may not see")
-        return shown
+        return [ref for ref in references if ref in visible]
 
     def _related_model(self, model, name):
         if model is None:

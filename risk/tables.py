@@ -48,6 +48,11 @@ class RiskTable(OwnerOrderingMixin, tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = "No risks match."
 
+    def render_ai_system(self, value):
+        # A system's name is free text: a long unbroken one wraps instead of widening
+        # the list.
+        return format_html('<span class="text-wrap-anywhere">{}</span>', value)
+
     def render_inherent_score(self, record):
         return level_badge(
             record.inherent_level,

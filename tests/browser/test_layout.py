@@ -1,5 +1,7 @@
 """Pages fit a laptop (1366 px) and a tablet (820 px): no horizontal scrolling."""
 
+import re
+
 import pytest
 
 from tests.factories import TEST_PASSWORD, make_risk, make_system
@@ -60,7 +62,7 @@ def test_the_main_lists_and_the_soa_fit_a_laptop_and_a_tablet(
     columns drop, the filter panel folds away on the tablet), with long values in them."""
     system = make_system(alice, name=f"N{LONG_WORD[:150]}", business_unit="Claims")
     make_risk(risk_owner, system, actor=manager, title=f"T{LONG_WORD[:150]}")
-    log_in(page, "manager", TEST_PASSWORD)
+    log_in(page, manager.username, TEST_PASSWORD)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         for url in MAIN_LISTS:
@@ -85,11 +87,13 @@ def test_a_user_chooses_the_columns_of_a_list(transactional_db, page, alice):
     header = page.locator("table thead")
     assert not header.get_by_text("Business unit").is_visible()
     page.get_by_text("Columns", exact=True).click()
-    page.get_by_label("Business unit").check()
-    page.get_by_label("Lifecycle stage").uncheck()
+    chooser = page.locator("form.column-chooser-menu")
+    chooser.get_by_role("checkbox", name=re.compile("^Business unit")).check()
+    chooser.get_by_role("checkbox", name=re.compile("^Lifecycle stage")).uncheck()
     page.get_by_role("button", name="Show").click()
     assert header.get_by_text("Business unit").is_visible()
     assert header.get_by_text("Lifecycle stage").count() == 0
+    page.get_by_text("Filters", exact=True).click()  # folded on the tablet
     page.get_by_label("Search").fill("AI system")
     page.get_by_role("button", name="Filter").click()
     assert header.get_by_text("Business unit").is_visible()
