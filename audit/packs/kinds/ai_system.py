@@ -114,7 +114,7 @@ class AISystemPackKind(PackKind):
                     for risk in risks
                 ],
                 "heat_maps": maps,
-                "history": self.history(system, risks, since),
+                "history": self.history(system, risks, since, pack.requested_by),
                 "history_since": since,
                 "controls": controls,
             },
@@ -124,10 +124,13 @@ class AISystemPackKind(PackKind):
         )
 
     @staticmethod
-    def history(system, risks, since: str | None):
+    def history(system, risks, since: str | None, reader=None):
         """Change-log entries of the system, its risks and their treatment actions,
-        oldest first."""
+        oldest first; as on the system's History tab, those of linked records the
+        reader may not see are left out."""
         from django.contrib.contenttypes.models import ContentType
+
+        from aims.views.change_log import entries_visible_on_record
 
         system_type = ContentType.objects.get_for_model(AISystem)
         risk_type = ContentType.objects.get_for_model(Risk)
@@ -145,4 +148,5 @@ class AISystemPackKind(PackKind):
                 tzinfo=datetime.UTC,
             )
             entries = entries.filter(time__gte=start)
+        entries = entries_visible_on_record(entries, system, reader)
         return entries.select_related("content_type").order_by("seq")
