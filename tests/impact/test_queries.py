@@ -29,7 +29,7 @@ PAGES = {
         ),
         (8, 8),
     ),
-    "assessment detail": (lambda s: s["assessment"].get_absolute_url(), (12, 26)),
+    "assessment detail": (lambda s: s["assessment"].get_absolute_url(), (14, 28)),
     "questionnaire": (
         lambda s: reverse("impact:impactassessment_answers", args=[s["assessment"].pk]),
         (7, 9),

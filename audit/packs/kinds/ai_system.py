@@ -114,7 +114,9 @@ class AISystemPackKind(PackKind):
                     for risk in risks
                 ],
                 "heat_maps": maps,
-                "history": self.history(system, risks, since, pack.requested_by),
+                "history": self.history(
+                    system, risks, since, getattr(pack, "requested_by", None)
+                ),
                 "history_since": since,
                 "controls": controls,
             },
@@ -148,5 +150,6 @@ class AISystemPackKind(PackKind):
                 tzinfo=datetime.UTC,
             )
             entries = entries.filter(time__gte=start)
-        entries = entries_visible_on_record(entries, system, reader)
+        if reader is not None:
+            entries = entries_visible_on_record(entries, system, reader)
         return entries.select_related("content_type").order_by("seq")
