@@ -28,6 +28,10 @@ def favicon(request):
     return redirect(static("favicon.ico"))
 
 
+# The home page keeps the readiness card's figures here for a short while.
+READINESS_CARD_KEY = "aims:readiness-card"
+
+
 def home(request):
     """The dashboard: the cards the apps registered (``aims.dashboard``)."""
     return render(request, "aims/home.html", {"cards": dashboard.cards_for(request)})
@@ -44,7 +48,7 @@ def readiness_card(request) -> dict | None:
 
     if not can(request.user, "view", GapReport):
         return None
-    key = "aims:readiness-card"
+    key = READINESS_CARD_KEY
     figures = cache.get(key)
     if figures is None:
         report = compute()

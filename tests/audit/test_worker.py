@@ -119,6 +119,14 @@ def _wait_for(pack, process, log_path):
             )
         time.sleep(0.5)
         pack.refresh_from_db()
+    # The job's row says "ready" when its transaction commits, a moment before the task
+    # returns and the worker logs that it succeeded: wait for that line too.
+    finished = f"[{pack.task_id}] succeeded"
+    settle = time.monotonic() + 30
+    while pack.status == PackStatus.READY and finished not in log_path.read_text():
+        if time.monotonic() > settle:
+            break
+        time.sleep(0.2)
     return pack
 
 
