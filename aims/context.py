@@ -15,6 +15,7 @@ __all__ = [
     "attributed_to",
     "current_actor",
     "current_request_id",
+    "once_per_request",
 ]
 
 
@@ -84,3 +85,30 @@ def acting_as_system(task_name: str):
     finally:
         _system_actor.reset(token)
         _request_id.reset(request_token)
+
+
+def once_per_request(func):
+    """Compute ``func(*args)`` once per web request (figures that several readiness
+    judges and items read in turn); outside a request, every call computes. Call
+    ``func.forget()`` when a write in the request makes the figures stale."""
+    import functools
+    import threading
+
+    local = threading.local()
+
+    @functools.wraps(func)
+    def wrapper(*args):
+        request_id = current_request_id()
+        if not request_id:
+            return func(*args)
+        if getattr(local, "request_id", None) != request_id:
+            local.request_id, local.values = request_id, {}
+        if args not in local.values:
+            local.values[args] = func(*args)
+        return local.values[args]
+
+    def forget():
+        local.__dict__.clear()
+
+    wrapper.forget = forget
+    return wrapper

@@ -18,9 +18,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from aims.context import current_request_id
-
-_memo: dict = {}
+from aims.context import once_per_request
 
 
 def count_of(queryset):
@@ -58,16 +56,9 @@ class Facts:
     declared: dict
 
 
+@once_per_request
 def readiness_facts(as_of: datetime.date) -> Facts:
-    request_id = current_request_id()
-    key = (request_id, as_of)
-    if request_id and key in _memo:
-        return _memo[key]
-    facts = _gather(as_of)
-    if request_id:
-        _memo.clear()
-        _memo[key] = facts
-    return facts
+    return _gather(as_of)
 
 
 @receiver(post_save, dispatch_uid="governance_facts_saved")
@@ -75,7 +66,7 @@ def readiness_facts(as_of: datetime.date) -> Facts:
 @receiver(m2m_changed, dispatch_uid="governance_facts_m2m")
 def _forget(sender, **kwargs):
     # Any write in the request makes the figures of this request stale.
-    _memo.clear()
+    readiness_facts.forget()
 
 
 def _gather(as_of) -> Facts:

@@ -5,7 +5,7 @@ and the documented-information items they hold (DI-08, DI-09, DI-17, DI-A07 to D
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from aims.context import current_request_id
+from aims.context import once_per_request
 from aims.documented_information import ItemStatus, Source
 from aims.documented_information import register as register_item
 from aims.readiness import (
@@ -24,23 +24,10 @@ from .models import AssessmentTemplate, Classification, Impact, ImpactAssessment
 LIST_URL = "impact:impactassessment_list"
 
 
-_memo: dict = {}
-
-
+@once_per_request
 def _counts(as_of) -> dict:
     """The figures every judge and item here reads: one query, once per request (the
     readiness page asks for each item and control in turn)."""
-    key = (current_request_id(), as_of)
-    if key[0] and key in _memo:
-        return _memo[key]
-    counts = _gather(as_of)
-    if key[0]:
-        _memo.clear()
-        _memo[key] = counts
-    return counts
-
-
-def _gather(as_of) -> dict:
     approved = ImpactAssessment.objects.filter(
         ai_system=OuterRef("pk"), status="approved"
     )

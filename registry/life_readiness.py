@@ -3,13 +3,12 @@ of resources (A.4), the life cycle (A.6.2), data (A.7) and suppliers (A.10), jud
 how many in-scope systems (or datasets, or suppliers) hold the record each control asks
 for, and the matching documented-information items (counts, never titles)."""
 
-import threading
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
-from aims.context import current_request_id
+from aims.context import once_per_request
 from aims.documented_information import ItemStatus, Source
 from aims.documented_information import register as register_item
 from aims.readiness import Judgement, Readiness
@@ -71,22 +70,11 @@ def _unmet_criteria():
     )
 
 
-_local = threading.local()
-
-
+@once_per_request
 def coverage(as_of) -> dict[str, Coverage]:
     """Control id -> how far the records cover it: three aggregate queries, once per
     request (the readiness view asks for every item in turn)."""
-    key = (current_request_id(), as_of)
-    if key[0] and getattr(_local, "key", None) == key:
-        return _local.value
-    value = _coverage(as_of)
-    if key[0]:
-        _local.key, _local.value = key, value
-    return value
 
-
-def _coverage(as_of) -> dict[str, Coverage]:
     def dataset_cov(condition, what):
         return ("datasets", condition, what, None)
 
