@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 
+from audit.models import EvidencePack
 from audit.packs.registry import get_kind, pack_build, pack_sections
 from impact.models import Classification
 from impact.services import assessment_start, classification_record
@@ -107,9 +108,12 @@ def test_a_risk_of_the_system_shows_the_alert(alice, manager, prohibited, client
     assert ALERT in _html(client_for(manager), risk.get_absolute_url())
 
 
-def _pack_html(kind_key, target) -> str:
+def _pack_html(kind_key, target, requester) -> str:
+    """The pack's HTML as ``requester`` would receive it (an unsaved pack request:
+    what a pack shows depends on who asked for it)."""
     kind = get_kind(kind_key)
-    content = pack_build(kind, None, target, {})
+    pack = EvidencePack(kind=kind_key, target_id=target.pk, requested_by=requester)
+    content = pack_build(kind, pack, target, {})
     return "".join(
         render_to_string(section.template, content.context)
         for section in pack_sections(kind)
@@ -117,9 +121,9 @@ def _pack_html(kind_key, target) -> str:
 
 
 def test_the_system_pack_and_the_impact_pack_show_the_alert(alice, prohibited):
-    assert ALERT in _pack_html("ai_system", prohibited)
+    assert ALERT in _pack_html("ai_system", prohibited, alice)
     assessment = assessment_start(system=prohibited, actor=alice)
-    impact_pack = _pack_html("impact_assessment", assessment)
+    impact_pack = _pack_html("impact_assessment", assessment, alice)
     assert ALERT in impact_pack and "Art. 5(1)(f)" in impact_pack
 
 
@@ -130,9 +134,9 @@ def test_the_packs_of_an_ordinary_system_have_no_alert(alice, alice_system):
         answers={"Annex III 4(a)": True, "Art. 6(3) profiling": True},
         operator_role="deployer",
     )
-    assert ALERT not in _pack_html("ai_system", alice_system)
+    assert ALERT not in _pack_html("ai_system", alice_system, alice)
     assessment = assessment_start(system=alice_system, actor=alice)
-    assert ALERT not in _pack_html("impact_assessment", assessment)
+    assert ALERT not in _pack_html("impact_assessment", assessment, alice)
 
 
 def test_the_release_gate_refuses_to_deploy_a_prohibited_system(

@@ -114,9 +114,7 @@ class AISystemPackKind(PackKind):
                     for risk in risks
                 ],
                 "heat_maps": maps,
-                "history": self.history(
-                    system, risks, since, getattr(pack, "requested_by", None)
-                ),
+                "history": self.history(system, risks, since, pack.requested_by),
                 "history_since": since,
                 "controls": controls,
             },
@@ -150,6 +148,5 @@ class AISystemPackKind(PackKind):
                 tzinfo=datetime.UTC,
             )
             entries = entries.filter(time__gte=start)
-        if reader is not None:
-            entries = entries_visible_on_record(entries, system, reader)
+        entries = entries_visible_on_record(entries, system, reader)
         return entries.select_related("content_type").order_by("seq")
