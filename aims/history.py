@@ -5,7 +5,9 @@ updates, deletes and many-to-many changes. Inside ``change_scope()`` (used by th
 views, the API and services) the changes of one operation are gathered and written as one
 entry per object just before the scope ends, still inside the caller's transaction; outside
 a scope (admin, shell) each signal writes at once. Services add named events with
-``record_event()`` ("AI system owner changed", later "risk accepted").
+``record_event()`` ("AI system owner changed", "risk accepted"); an event about a record
+the same operation changed is written into that change's entry, so one act (accepting a
+risk) is one entry that says both what happened and which fields it changed.
 """
 
 from contextlib import contextmanager
@@ -43,6 +45,10 @@ class _Pending:
     # Who made the change and under which request, captured when it happened.
     actor: Actor = field(default_factory=current_actor)
     request_id: str = field(default_factory=current_request_id)
+    # The named event (record_event) that explains this change, if any.
+    event: str = ""
+    message: str = ""
+    event_data: dict = field(default_factory=dict)
 
 
 _scope: ContextVar[dict | None] = ContextVar("aims_change_scope", default=None)
@@ -91,12 +97,28 @@ def after_changes(callback) -> None:
 def _write_pending(item: _Pending) -> ObjectChange | None:
     after = item.instance.serialize()
     if item.action == ObjectChange.Action.UPDATE and after == item.before:
-        return None
+        if not item.event:
+            return None
+        # The event changed no field: it is an entry of its own.
+        return record_change(
+            item.instance,
+            ObjectChange.Action.EVENT,
+            after=item.event_data,
+            event=item.event,
+            message=item.message,
+            actor=item.actor,
+            request_id=item.request_id,
+        )
+    # What the event adds beyond the record's fields (a rationale, the appetite at the
+    # time) is kept next to them; the fields' own values come from the record.
+    extra = {key: value for key, value in item.event_data.items() if key not in after}
     return record_change(
         item.instance,
         item.action,
         before=item.before,
-        after=after,
+        after={**after, **extra},
+        event=item.event,
+        message=item.message,
         actor=item.actor,
         request_id=item.request_id,
     )
@@ -166,8 +188,18 @@ def record_change(
 
 def record_event(
     instance, event: str, message: str, data: dict | None = None
-) -> ObjectChange:
-    """Record a named domain event (why something changed), e.g. ``aisystem.owner_changed``."""
+) -> ObjectChange | None:
+    """Record a named domain event (why something changed), e.g. ``aisystem.owner_changed``.
+
+    Inside a change scope that has changed ``instance``, the event is written into that
+    change's entry when the scope ends (and ``None`` is returned); otherwise, or when the
+    change already carries an event, it is an entry of its own, written at once.
+    """
+    pending = _scope.get()
+    item = pending.get(_key(instance)) if pending is not None else None
+    if item is not None and not item.event and item.action != ObjectChange.Action.DELETE:
+        item.event, item.message, item.event_data = event, message, dict(data or {})
+        return None
     return record_change(
         instance,
         ObjectChange.Action.EVENT,

@@ -142,7 +142,7 @@ class AuditorBundleDetailView(generic.BaseObjectView):
         bundle = self.get_object(pk=pk)
         events = (
             ObjectChange.objects.for_object(bundle)
-            .filter(action=ObjectChange.Action.EVENT)
+            .exclude(event="")
             .order_by("seq")
         )
         return render(

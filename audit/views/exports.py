@@ -113,7 +113,7 @@ class ExportJobDetailView(View):
         job = get_object_or_404(visible_exports(request.user), pk=pk)
         events = (
             ObjectChange.objects.for_object(job)
-            .filter(action=ObjectChange.Action.EVENT)
+            .exclude(event="")
             .order_by("seq")
         )
         return render(

@@ -145,7 +145,7 @@ class EvidencePackDetailView(generic.BaseObjectView):
         kind = get_kind(pack.kind)
         events = (
             ObjectChange.objects.for_object(pack)
-            .filter(action=ObjectChange.Action.EVENT)
+            .exclude(event="")
             .order_by("seq")
         )
         return render(

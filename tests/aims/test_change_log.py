@@ -236,3 +236,53 @@ def test_the_change_log_page_filters_by_user_and_period(
         reverse("changelog"), {"since": "2999-01-01T00:00:00Z"}
     )
     assert "No changes recorded." in future.content.decode()
+
+
+def test_an_event_about_a_change_of_the_same_operation_is_one_entry(alice, alice_system):
+    from aims.context import attributed_to
+    from aims.history import change_scope, record_event
+    from registry.services import ai_system_save
+
+    before = _entries_for(alice_system).count()
+    with attributed_to(alice), change_scope():
+        alice_system.criticality = "high"
+        ai_system_save(system=alice_system, actor=alice)
+        record_event(
+            alice_system,
+            "aisystem.reviewed",
+            "Reviewed with the works council.",
+            {"criticality": "ignored: the field's own value wins", "note": "council"},
+        )
+        # A second event of the same operation is an entry of its own.
+        record_event(alice_system, "aisystem.gate_blocked", "Blocked.", {})
+
+    entries = list(_entries_for(alice_system)[before:])
+    assert [(e.action, e.event) for e in entries] == [
+        ("event", "aisystem.gate_blocked"),
+        ("update", "aisystem.reviewed"),
+    ]
+    merged = entries[1]
+    assert merged.message == "Reviewed with the works council."
+    assert dict((k, (b, a)) for k, b, a in merged.diff()) == {
+        "criticality": ("medium", "high"),
+        "note": (None, "council"),
+    }
+    assert verify_chain().ok
+
+
+def test_an_event_that_changes_no_field_is_an_entry_of_its_own(alice, alice_system):
+    from aims.context import attributed_to
+    from aims.history import change_scope, record_event
+    from registry.services import ai_system_save
+
+    before = _entries_for(alice_system).count()
+    with attributed_to(alice), change_scope():
+        ai_system_save(system=alice_system, actor=alice)  # nothing changed
+        record_event(alice_system, "aisystem.reviewed", "Looked at it.", {"note": "ok"})
+
+    (entry,) = _entries_for(alice_system)[before:]
+    assert (entry.action, entry.event, entry.postchange_data) == (
+        "event",
+        "aisystem.reviewed",
+        {"note": "ok"},
+    )

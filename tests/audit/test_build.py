@@ -281,7 +281,12 @@ def test_a_failed_build_shows_its_error_and_a_retry_builds_it(
     assert pack.error == "RuntimeError: the data source is down"
     assert pack.retryable and pack.target_repr == "Example Organisation"
     failed = ObjectChange.objects.for_object(pack).get(event="pack.failed")
-    assert failed.postchange_data == {"error": pack.error}
+    # One entry says what happened and which fields it changed.
+    assert failed.postchange_data["error"] == pack.error
+    assert (failed.prechange_data["status"], failed.postchange_data["status"]) == (
+        "building",
+        "failed",
+    )
 
     FlakyKind.broken = False
     old_task = pack.task_id
