@@ -5,6 +5,9 @@ from django import forms
 
 class AimsModelForm(forms.ModelForm):
     _version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # The change log's newest entry when the form was opened (aims.services.change_log_head):
+    # a conflict lists only the changes saved after it.
+    _seen = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     # [(legend, [field names])]: how the edit page groups the fields; the rest follow.
     fieldsets: list[tuple[str, list[str]]] = []
 
@@ -111,10 +114,13 @@ class AimsModelForm(forms.ModelForm):
             if field.name in self.cleaned_data
         }
 
-    def bump_version(self, version: int) -> None:
-        """After a conflict, the next save deliberately replaces the newer version."""
+    def bump_version(self, version: int, seen: int | None = None) -> None:
+        """After a conflict, the next save deliberately replaces the newer version (and a
+        further conflict lists only what was saved after this one was shown)."""
         data = self.data.copy()
         data["_version"] = str(version)
+        if seen is not None:
+            data["_seen"] = str(seen)
         self.data = data
 
 

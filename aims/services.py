@@ -7,7 +7,10 @@ from .context import attributed_to
 from .history import change_scope
 from .models import AimsModel, ObjectChange
 
-__all__ = ["EditConflict", "lookup_get_or_create", "object_delete", "object_save"]
+__all__ = [
+    "EditConflict",
+    "change_log_head",
+    "lookup_get_or_create", "object_delete", "object_save"]
 
 
 class EditConflict(Exception):
@@ -23,13 +26,31 @@ class EditConflict(Exception):
             f"{expected_version} you edited: it was saved since you opened it."
         )
 
-    def changes_since(self, limit: int = 10):
-        """The change-log entries the editor has not seen, newest first."""
-        return (
-            ObjectChange.objects.for_object(self.instance)
-            .select_related("user", "content_type")
-            .order_by("-seq")[:limit]
-        )
+    def changes_since(self, seen_seq: int | None, reader, limit: int = 10):
+        """The change-log entries saved after the editor opened the form (``seen_seq``:
+        the log's last entry then), newest first; entries of records that belong to
+        this one and that ``reader`` may not see are left out, as on its History tab."""
+        from aims.views.change_log import entries_visible_on_record
+
+        entries = ObjectChange.objects.for_object(self.instance)
+        if seen_seq is not None:
+            entries = entries.filter(seq__gt=seen_seq)
+        entries = entries_visible_on_record(entries, self.instance, reader)
+        return entries.select_related("user", "content_type").order_by("-seq")[:limit]
+
+
+def change_log_head(obj) -> int:
+    """The sequence number of the newest change-log entry of ``obj`` and its records (0
+    when none): an edit form carries it, so a conflict can show only what was saved
+    after the form opened (the record's own, not the whole log's, so the form tells the
+    editor nothing about other records)."""
+    return (
+        ObjectChange.objects.for_object(obj)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+        or 0
+    )
 
 
 def object_save(

@@ -20,7 +20,7 @@ from django_tables2 import RequestConfig
 from aims import exports, record_tabs
 from aims.models import ObjectChange
 from aims.permissions import can, permitted_actions, visible_to
-from aims.services import EditConflict, object_delete, object_save
+from aims.services import EditConflict, change_log_head, object_delete, object_save
 from aims.tables import CHOOSER_PARAMS, chooser_query, configure_columns
 
 from .change_log import attach_record_links, entries_visible_on_record
@@ -249,7 +249,11 @@ class ObjectEditView(BaseObjectView):
         return self.model()
 
     def get_form(self, obj, data=None):
-        initial = {"_version": obj.version} if obj.pk else self.get_initial()
+        initial = (
+            {"_version": obj.version, "_seen": change_log_head(obj)}
+            if obj.pk
+            else self.get_initial()
+        )
         return self.form_class(
             data=data,
             files=self.request.FILES or None,
@@ -287,7 +291,7 @@ class ObjectEditView(BaseObjectView):
         obj = self.get_object(**kwargs)
         creating = obj.pk is None
         form = self.get_form(obj, data=request.POST)
-        conflict = None
+        conflict, conflict_changes = None, []
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -301,7 +305,10 @@ class ObjectEditView(BaseObjectView):
                         )
             except EditConflict as exc:
                 conflict = exc
-                form.bump_version(exc.current_version)
+                conflict_changes = list(
+                    exc.changes_since(form.cleaned_data.get("_seen"), request.user)
+                )
+                form.bump_version(exc.current_version, seen=change_log_head(obj))
                 form.add_error(
                     None,
                     str(exc)
@@ -326,7 +333,11 @@ class ObjectEditView(BaseObjectView):
             obj.refresh_from_db()
         return self.render(
             self.base_context(
-                object=obj, form=form, conflict=conflict, creating=creating
+                object=obj,
+                form=form,
+                conflict=conflict,
+                conflict_changes=conflict_changes,
+                creating=creating,
             ),
             status=409 if conflict else 400,
         )

@@ -142,6 +142,35 @@ def test_a_second_edit_from_the_same_version_is_refused_and_keeps_the_input(
     assert alice_system.name == "Manager's name"
 
 
+def test_the_conflict_lists_only_what_was_saved_after_the_form_opened(
+    alice, manager, alice_system, client_for
+):
+    url = reverse("registry:aisystem_edit", args=[alice_system.pk])
+    client_for(manager).post(
+        url,
+        _form(owner=alice.pk, _version=alice_system.version, name="Seen before"),
+    )
+    opened = client_for(alice).get(url).context["form"]
+    version, seen = opened.initial["_version"], opened.initial["_seen"]
+    client_for(manager).post(
+        url, _form(owner=alice.pk, _version=version, name="Saved meanwhile")
+    )
+
+    stale = client_for(alice).post(
+        url, _form(owner=alice.pk, _version=version, _seen=seen, name="Alice's")
+    )
+
+    assert stale.status_code == 409
+    shown = stale.context["conflict_changes"]
+    assert [entry.postchange_data["name"] for entry in shown] == ["Saved meanwhile"]
+    # Saving again deliberately replaces it; a later conflict starts from here.
+    again = stale.context["form"]
+    assert int(again.data["_seen"]) >= shown[0].seq
+    assert client_for(alice).post(url, again.data).status_code == 302
+    alice_system.refresh_from_db()
+    assert alice_system.name == "Alice's"
+
+
 def test_the_list_searches_filters_and_sorts(manager, client_for):
     make_system(
         manager, name="Fraud scorer", eu_risk_tier="high_risk", criticality="critical"
