@@ -8,11 +8,17 @@ from registry.models import AISystem
 
 from .models import AIObjective, Risk, RiskSource, TreatmentAction
 from .services import (
+    lifecycle_warnings,
     risk_accept,
     risk_acceptance_request,
     risk_save,
     risk_transition,
     treatment_action_save,
+)
+
+DEMO_CONFIRM_NOTE = (
+    "The model's existing input checks cover this until the planned actions are done; "
+    "revisited at the next monthly review."
 )
 
 DEMO_RISKS = [
@@ -143,12 +149,24 @@ def load_demo(users: dict) -> int:
             risk_transition(risk=risk, to_status="treatment_planned", actor=owner)
             risk.residual_likelihood, risk.residual_impact = spec["residual"]
             risk_save(risk=risk, actor=owner)
-            risk_transition(risk=risk, to_status="treated", actor=owner)
+            # Some demo risks are called treated before their actions are done: the
+            # owner confirms it with a note, as the portal asks.
+            risk_transition(
+                risk=risk,
+                to_status="treated",
+                actor=owner,
+                confirm_note=DEMO_CONFIRM_NOTE
+                if lifecycle_warnings(risk, "treated")
+                else "",
+            )
         if spec["until"] == "accepted":
             risk_accept(
                 risk=risk,
                 actor=owner,
                 rationale="Residual risk is low and monitored monthly.",
+                confirm_note=DEMO_CONFIRM_NOTE
+                if lifecycle_warnings(risk, "accepted")
+                else "",
             )
         if spec["until"] == "acceptance_requested":
             risk_acceptance_request(

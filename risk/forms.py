@@ -132,6 +132,14 @@ class RiskAcceptForm(forms.Form):
         help_text="The acceptance expires on this day and the risk comes back for "
         "review. Empty: one review period from today.",
     )
+    confirm_note = forms.CharField(
+        label="Why accept it anyway",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        help_text="Needed when the page warns about the treatment; kept in the change "
+        "log with the acceptance.",
+    )
 
 
 class TreatmentActionForm(AimsModelForm):

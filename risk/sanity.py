@@ -12,34 +12,49 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def risk_checks(risk) -> list[str]:
-    warnings = []
-    if risk.treatment != Treatment.MITIGATE or risk.status not in (
+def mitigation_gap(risk, status: str) -> tuple[int, int] | None:
+    """For a risk treated by "mitigate" that is (or would be) ``status`` treated or
+    accepted: (actions, planned) when no action exists or all are still planned (the
+    residual risk then assumes controls not in place yet); ``None`` when nothing is
+    amiss. The Details tab warns about it, and moving a risk into it needs a note
+    (``risk.services.lifecycle_warnings``)."""
+    if risk.treatment != Treatment.MITIGATE or status not in (
         RiskStatus.TREATED,
         RiskStatus.ACCEPTED,
     ):
-        return warnings
+        return None
     counts = risk.actions.aggregate(
         total=Count("pk", filter=~Q(status=ActionStatus.CANCELLED)),
         planned=Count("pk", filter=Q(status=ActionStatus.PLANNED)),
     )
+    if counts["total"] and counts["planned"] < counts["total"]:
+        return None
+    return counts["total"], counts["planned"]
+
+
+def describe_gap(gap: tuple[int, int]) -> str:
+    total, _planned = gap
+    if not total:
+        return "has no treatment action"
+    if total == 1:
+        return "its only treatment action is still planned"
+    return f"all its {total} treatment actions are still planned"
+
+
+def risk_checks(risk) -> list[str]:
+    gap = mitigation_gap(risk, risk.status)
+    if gap is None:
+        return []
     status = risk.get_status_display().lower()
-    if not counts["total"]:
-        warnings.append(
+    if not gap[0]:
+        return [
             f"The risk is {status} with the treatment “mitigate” but has no treatment "
             "action: record what mitigates it, or change the treatment."
-        )
-    elif counts["planned"] == counts["total"]:
-        which = (
-            "its only treatment action is"
-            if counts["total"] == 1
-            else f"all its {counts['total']} treatment actions are"
-        )
-        warnings.append(
-            f"The risk is {status} while {which} still planned: the residual risk "
-            "assumes controls that are not in place yet."
-        )
-    return warnings
+        ]
+    return [
+        f"The risk is {status} while {describe_gap(gap)}: the residual risk assumes "
+        "controls that are not in place yet."
+    ]
 
 
 def system_checks(system) -> list[str]:

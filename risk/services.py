@@ -19,6 +19,7 @@ from aims.services import object_save
 
 from .choices import RiskStatus, Treatment
 from .models import REFERENCE_PREFIX, Risk, RiskControl, RiskCriteria, TreatmentAction
+from .sanity import describe_gap, mitigation_gap
 
 __all__ = [
     "TRANSITIONS",
@@ -30,6 +31,7 @@ __all__ = [
     "risk_acceptance_request",
     "risk_review",
     "risk_save",
+    "lifecycle_warnings",
     "risk_transition",
     "treatment_action_save",
 ]
@@ -240,8 +242,46 @@ def _set_controls(risk: Risk, control_ids: list[str]) -> None:
         RiskControl.objects.create(risk=risk, control_id=control_id)
 
 
-def risk_transition(*, risk: Risk, to_status: str, actor) -> Risk:
-    """Move a risk along its lifecycle; illegal jumps and unmet preconditions are refused."""
+def lifecycle_warnings(risk: Risk, to_status: str) -> list[str]:
+    """What looks wrong about moving ``risk`` to ``to_status``: treated or accepted with
+    the treatment "mitigate" while no action exists or all are still planned (the rule of
+    the Details tab's warning, ``risk.sanity``). Not refused (the measure may be a
+    control already in place), but the move needs a note saying why (``confirm_note``),
+    kept with it in the change log."""
+    gap = mitigation_gap(risk, to_status)
+    if gap is None:
+        return []
+    link = "but the risk" if not gap[0] else "and"
+    return [f"The treatment is “mitigate” {link} {describe_gap(gap)}."]
+
+
+def _confirmed(risk: Risk, to_status: str, confirm_note: str) -> tuple[list, str]:
+    """The warnings of the move and the note that confirms it; without a note a move
+    with warnings is refused, naming them."""
+    warnings = lifecycle_warnings(risk, to_status)
+    note = (confirm_note or "").strip()
+    if warnings and not note:
+        raise ValidationError(
+            {
+                "confirm_note": " ".join(warnings)
+                + f" To make it {RiskStatus(to_status).label.lower()} anyway, confirm "
+                "with a note saying why (kept in the change log)."
+            }
+        )
+    return warnings, note if warnings else ""
+
+
+def _confirmation_text(warnings: list[str], note: str) -> str:
+    if not warnings:
+        return ""
+    return f" Confirmed despite: {' '.join(warnings)} Note: {note}"
+
+
+def risk_transition(
+    *, risk: Risk, to_status: str, actor, confirm_note: str = ""
+) -> Risk:
+    """Move a risk along its lifecycle; illegal jumps and unmet preconditions are refused,
+    and a move with ``lifecycle_warnings`` needs ``confirm_note``."""
     if to_status == RiskStatus.ACCEPTED:
         raise ValidationError(
             {"status": "Acceptance is its own act: use 'Accept residual risk'."}
@@ -275,6 +315,7 @@ def risk_transition(*, risk: Risk, to_status: str, actor) -> Risk:
     met, message = requirements.get(to_status, (True, ""))
     if not met:
         raise ValidationError({"status": message})
+    warnings, note = _confirmed(risk, to_status, confirm_note)
     with attributed_to(actor), change_scope():
         previous = risk.get_status_display()
         risk.status = to_status
@@ -291,8 +332,10 @@ def risk_transition(*, risk: Risk, to_status: str, actor) -> Risk:
         record_event(
             risk,
             "risk.status_changed",
-            f"Status changed from {previous} to {risk.get_status_display()}.",
-            {"status": to_status},
+            f"Status changed from {previous} to {risk.get_status_display()}."
+            + _confirmation_text(warnings, note),
+            {"status": to_status}
+            | ({"warnings": warnings, "confirm_note": note} if warnings else {}),
         )
     return risk
 
@@ -436,7 +479,9 @@ def may_accept(actor, risk: Risk) -> bool:
     return can(actor, "accept_above_appetite", Risk) or can(actor, "change", risk)
 
 
-def risk_accept(*, risk: Risk, actor, rationale: str, revisit_on=None) -> Risk:
+def risk_accept(
+    *, risk: Risk, actor, rationale: str, revisit_on=None, confirm_note: str = ""
+) -> Risk:
     """Accept a risk's residual level (ISO/IEC 42001 6.1.3 f: risk owners approve the
     treatment plan and accept residual risk).
 
@@ -484,6 +529,7 @@ def risk_accept(*, risk: Risk, actor, rationale: str, revisit_on=None) -> Risk:
         revisit_on or risk.acceptance_requested_revisit_on or _default_revisit(risk)
     )
     _check_revisit(revisit_on)
+    warnings, note = _confirmed(risk, RiskStatus.ACCEPTED, confirm_note)
     with attributed_to(actor), change_scope():
         requested_by = risk.acceptance_requested_by
         _clear_request(risk)
@@ -502,8 +548,10 @@ def risk_accept(*, risk: Risk, actor, rationale: str, revisit_on=None) -> Risk:
             f"(appetite: {criteria.get_appetite_display()}, criteria v{criteria.number})"
             f"{' by the governance committee' if above else ''}"
             f"{f' on the request of {requested_by}' if requested_by else ''}, "
-            f"until {revisit_on.isoformat()}: {risk.acceptance_rationale}",
-            {
+            f"until {revisit_on.isoformat()}: {risk.acceptance_rationale}"
+            + _confirmation_text(warnings, note),
+            ({"warnings": warnings, "confirm_note": note} if warnings else {})
+            | {
                 "residual_level": risk.residual_level,
                 "residual_score": risk.residual_score,
                 "appetite": criteria.appetite,

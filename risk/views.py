@@ -18,6 +18,7 @@ from .services import (
     acceptance_options,
     criteria_current,
     criteria_publish,
+    lifecycle_warnings,
     risk_accept,
     risk_acceptance_reject,
     risk_acceptance_request,
@@ -71,7 +72,7 @@ class RiskDetailView(generic.ObjectDetailView):
         return {
             "actions": risk.actions.select_related("owner"),
             "transitions": [
-                (status, RiskStatus(status).label)
+                (status, RiskStatus(status).label, lifecycle_warnings(risk, status))
                 for status in TRANSITIONS.get(risk.status, ())
             ]
             if may_change
@@ -133,7 +134,10 @@ class RiskTransitionView(_RiskWorkflowView):
             )
         try:
             risk_transition(
-                risk=risk, to_status=request.POST.get("status", ""), actor=request.user
+                risk=risk,
+                to_status=request.POST.get("status", ""),
+                actor=request.user,
+                confirm_note=request.POST.get("confirm_note", "")[:1000],
             )
         except ValidationError as exc:
             for error in exc.messages:
@@ -207,6 +211,7 @@ class RiskAcceptView(SensitiveActionMixin, _RiskWorkflowView):
                         actor=request.user,
                         rationale=text,
                         revisit_on=revisit_on,
+                        confirm_note=form.cleaned_data["confirm_note"],
                     )
                     message = (
                         f"Residual risk of {risk.reference} accepted until "
@@ -215,7 +220,8 @@ class RiskAcceptView(SensitiveActionMixin, _RiskWorkflowView):
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(
-                        "revisit_on" if field == "revisit_on" else None, errors
+                        field if field in ("revisit_on", "confirm_note") else None,
+                        errors,
                     )
             else:
                 return self.done(risk, message)
@@ -226,7 +232,15 @@ class RiskAcceptView(SensitiveActionMixin, _RiskWorkflowView):
         return render(
             self.request,
             self.template_name,
-            {"risk": risk, "form": form, "options": options},
+            {
+                "risk": risk,
+                "form": form,
+                "options": options,
+                # Accepting (not requesting) is the move the warnings are about.
+                "acceptance_warnings": lifecycle_warnings(risk, RiskStatus.ACCEPTED)
+                if options["accept"] or options["decide"]
+                else [],
+            },
             status=status,
         )
 

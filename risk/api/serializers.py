@@ -234,12 +234,22 @@ class RiskSerializer(AimsModelSerializer):
         return instance, m2m, expected_version
 
 
+CONFIRM_NOTE_HELP = (
+    "Why the move is made although the treatment looks incomplete (the treatment is "
+    "'mitigate' with no action, or all actions still planned); required then, with "
+    "400 on confirm_note otherwise. Kept in the change log."
+)
+
+
 class AcceptSerializer(serializers.Serializer):
     rationale = serializers.CharField(help_text="Why the residual risk is acceptable.")
     revisit_on = serializers.DateField(
         required=False,
         allow_null=True,
         help_text="When the acceptance expires (default: one review period ahead).",
+    )
+    confirm_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=1000, help_text=CONFIRM_NOTE_HELP
     )
 
 
@@ -253,6 +263,9 @@ class ReviewSerializer(serializers.Serializer):
 
 class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=RiskStatus.choices)
+    confirm_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=1000, help_text=CONFIRM_NOTE_HELP
+    )
 
 
 class HeatMapCellSerializer(serializers.Serializer):

@@ -95,6 +95,7 @@ class RiskViewSet(AimsModelViewSet):
             actor=request.user,
             rationale=body.validated_data["rationale"],
             revisit_on=body.validated_data.get("revisit_on"),
+            confirm_note=body.validated_data.get("confirm_note", ""),
         )
         return Response(RiskSerializer(self.get_queryset().get(pk=risk.pk)).data)
 
@@ -149,7 +150,10 @@ class RiskViewSet(AimsModelViewSet):
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         risk_transition(
-            risk=risk, to_status=body.validated_data["status"], actor=request.user
+            risk=risk,
+            to_status=body.validated_data["status"],
+            actor=request.user,
+            confirm_note=body.validated_data.get("confirm_note", ""),
         )
         return Response(RiskSerializer(self.get_queryset().get(pk=risk.pk)).data)
 

@@ -25,7 +25,7 @@ def _action(risk, owner, status="planned"):
 def test_a_treated_risk_without_an_action_or_with_only_planned_ones_is_flagged(
     risk_owner, alice_system, client_for
 ):
-    risk = _treated(risk_owner, alice_system)
+    risk = _treated(risk_owner, alice_system, done_action=False)
     client = client_for(risk_owner)
     page = client.get(risk.get_absolute_url()).content.decode()
     assert WARNINGS in page and "has no treatment action" in page
@@ -53,7 +53,9 @@ def test_a_retired_system_with_open_risks_is_flagged_by_count(
     alice, risk_owner, client_for
 ):
     system = make_system(alice, lifecycle_stage="development")
-    risk = _treated(risk_owner, system, title="Hidden title of a risk")
+    risk = _treated(
+        risk_owner, system, done_action=False, title="Hidden title of a risk"
+    )
     _action(risk, risk_owner)
     system.lifecycle_stage = "retired"
     from registry.services import ai_system_save

@@ -1,24 +1,30 @@
 """Assessment, treatment, lifecycle, acceptance and criteria versions of risks."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from aims.models import ObjectChange
-from risk.models import Risk
+from risk.models import Risk, TreatmentAction
 from risk.services import (
     criteria_current,
     criteria_publish,
     risk_accept,
     risk_save,
     risk_transition,
+    treatment_action_save,
 )
 from tests.factories import make_risk
 from tests.http import body
 
 
-def _treated(owner, system=None, inherent=(4, 4), residual=(3, 4), **fields):
-    """A risk assessed, with a mitigation planned and residual risk assessed."""
+def _treated(
+    owner, system=None, inherent=(4, 4), residual=(3, 4), done_action=True, **fields
+):
+    """A risk assessed, mitigated (by one action done, unless ``done_action`` is false:
+    then the move to treated is confirmed with a note) and its residual risk assessed."""
     risk = make_risk(
         owner,
         system,
@@ -31,7 +37,23 @@ def _treated(owner, system=None, inherent=(4, 4), residual=(3, 4), **fields):
     risk_transition(risk=risk, to_status="treatment_planned", actor=owner)
     risk.residual_likelihood, risk.residual_impact = residual
     risk_save(risk=risk, actor=owner)
-    risk_transition(risk=risk, to_status="treated", actor=owner)
+    if done_action:
+        treatment_action_save(
+            action=TreatmentAction(
+                risk=risk,
+                description="Retrain on a balanced set",
+                owner=owner,
+                due_date=datetime.date(2026, 6, 30),
+                status="done",
+            ),
+            actor=owner,
+        )
+    risk_transition(
+        risk=risk,
+        to_status="treated",
+        actor=owner,
+        confirm_note="" if done_action else "Existing controls cover it meanwhile.",
+    )
     return risk
 
 
