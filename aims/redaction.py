@@ -122,3 +122,26 @@ class RelatedNames:
             return data
         return {name: self.value(model, name, value) for name, value in data.items()}
 
+    def record_text(self, entry) -> str:
+        """The entry's record as it was named (``object_repr``), with the names of
+        related records the reader may not see taken out: a system's dataset link is
+        named after its dataset ("DS-0003 Churn data (training)"), which the system's
+        owner need not be allowed to see. The names come from the entry's own snapshot
+        of its foreign keys."""
+        text = entry.object_repr
+        model = entry.content_type.model_class()
+        snapshot = {**(entry.prechange_data or {}), **(entry.postchange_data or {})}
+        for name, value in snapshot.items():
+            if not (isinstance(value, dict) and value.get("id") is not None):
+                continue
+            shown = value.get("repr") or ""
+            if not shown or shown not in text or shown == HIDDEN:
+                continue
+            related = self._related_model(model, name)
+            if related is None:
+                continue
+            visible = self._visible_of(related)
+            if visible is not None and value["id"] not in visible[0]:
+                text = text.replace(shown, HIDDEN)
+        return text
+

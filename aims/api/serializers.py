@@ -88,6 +88,7 @@ class ObjectChangeSerializer(serializers.ModelSerializer):
             model = obj.content_type.model_class()
             data["prechange_data"] = names.redact(model, data["prechange_data"])
             data["postchange_data"] = names.redact(model, data["postchange_data"])
+            data["object_repr"] = names.record_text(obj)
         return data
 
     def _related_names(self):

@@ -30,6 +30,13 @@ def change_rows(context, entry):
     ]
 
 
+@register.simple_tag(takes_context=True)
+def entry_record(context, entry) -> str:
+    """The name of an entry's record, without the names of related records the reader
+    may not see (``RelatedNames.record_text``)."""
+    return _related_names(context).record_text(entry)
+
+
 def _related_names(context) -> RelatedNames:
     # One per rendering, kept on the template context's root so a page of entries
     # reads each model's visible rows once.
