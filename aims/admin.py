@@ -1,11 +1,22 @@
-"""Admin: user and role management for administrators; the change log is read-only."""
+"""Admin: user and role management for administrators; the change log is read-only.
 
-from django.contrib import admin
+Second-factor devices are shown read-only: django-otp's models are not change-logged,
+so an administrator resets someone's second factor with the "Reset two-factor sign-in"
+action on users (``aims.mfa.mfa_reset``, recorded on the user's change log) instead of
+deleting or editing devices.
+"""
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdmin
 
 from .history import change_scope
+from .mfa import mfa_reset
 from .models import Notification, NotificationPreference, ObjectChange, Tag, User
 
 
@@ -32,10 +43,34 @@ class UserAdmin(ChangeLoggedAdmin, DjangoUserAdmin):
         "roles",
     ]
     list_filter = ["is_active", "groups"]
+    actions = ["reset_second_factor"]
 
     def has_delete_permission(self, request, obj=None):
         # The change log points at users: deactivate them instead.
         return False
+
+    @admin.action(
+        description="Reset two-factor sign-in (lost or compromised device)",
+        permissions=["change"],
+    )
+    def reset_second_factor(self, request, queryset):
+        reset = [
+            user.get_username()
+            for user in queryset
+            if mfa_reset(user=user, actor=request.user)
+        ]
+        if reset:
+            self.message_user(
+                request,
+                f"Two-factor sign-in reset for {', '.join(reset)}: their app and "
+                "recovery codes no longer work; a role that requires a second factor "
+                "asks them to set it up again.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request, "None of them had two-factor sign-in.", messages.WARNING
+            )
 
     @admin.display(description="Roles")
     def roles(self, obj):
@@ -112,3 +147,35 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyDeviceAdmin:
+    """django-otp's device pages, without adding, editing or deleting: those would
+    change someone's second factor without a change-log entry."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyTOTPDeviceAdmin(ReadOnlyDeviceAdmin, TOTPDeviceAdmin):
+    pass
+
+
+class ReadOnlyStaticDeviceAdmin(ReadOnlyDeviceAdmin, StaticDeviceAdmin):
+    pass
+
+
+# django-otp's apps come first in INSTALLED_APPS: their admins are registered already.
+for model, model_admin in (
+    (TOTPDevice, ReadOnlyTOTPDeviceAdmin),
+    (StaticDevice, ReadOnlyStaticDeviceAdmin),
+):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

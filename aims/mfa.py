@@ -11,9 +11,11 @@ API tokens are a credential of their own and are not asked for a code: a user wh
 use a second factor gets a token on the token page (after verifying) or from the token
 endpoint with ``otp_token``; the password alone does not issue one.
 
-Devices are django-otp's models (not change-logged); enrolment, new recovery codes and
-turning the factor off are recorded as events on the user (ISO/IEC 42001 A.4, 7.5.3:
-who may act in the management system, and how that is controlled).
+Devices are django-otp's models (not change-logged); enrolment, moving to another app,
+new recovery codes, turning the factor off and an administrator's reset are recorded as
+events on the user (ISO/IEC 42001 A.4, 7.5.3: who may act in the management system, and
+how that is controlled). Only these services change devices: the admin site shows them
+read-only and resets them through ``mfa_reset`` (``aims.admin``).
 """
 
 import time
@@ -47,6 +49,7 @@ __all__ = [
     "mfa_recovery_codes_left",
     "mfa_recovery_codes_new",
     "mfa_required",
+    "mfa_reset",
     "mfa_turn_off",
     "mfa_verify_code",
     "must_verify",
@@ -67,8 +70,10 @@ RECHECK_SECONDS = 60
 
 EVENTS = {
     "user.mfa_enrolled": "Two-factor sign-in set up",
+    "user.mfa_replaced": "Authenticator app replaced",
     "user.mfa_recovery_codes": "New recovery codes issued",
     "user.mfa_removed": "Two-factor sign-in turned off",
+    "user.mfa_reset": "Two-factor sign-in reset by an administrator",
 }
 
 
@@ -119,15 +124,26 @@ def mfa_enrol_confirm(*, request, device: TOTPDevice, token: str) -> list[str] |
             return None
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        earlier = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk)
+        replaced = earlier.filter(confirmed=True).exists()
+        earlier.delete()
         codes = _issue_recovery_codes(user)
         with attributed_to(user):
-            record_event(
-                user,
-                "user.mfa_enrolled",
-                f"{user.get_username()} set up an authenticator app and "
-                f"{len(codes)} recovery codes",
-            )
+            if replaced:
+                record_event(
+                    user,
+                    "user.mfa_replaced",
+                    f"{user.get_username()} moved to another authenticator app (the "
+                    f"earlier one no longer works) and got {len(codes)} new "
+                    "recovery codes",
+                )
+            else:
+                record_event(
+                    user,
+                    "user.mfa_enrolled",
+                    f"{user.get_username()} set up an authenticator app and "
+                    f"{len(codes)} recovery codes",
+                )
     otp_login(request, device)
     return codes
 
@@ -163,6 +179,41 @@ def mfa_turn_off(*, user, actor) -> None:
                 "user.mfa_removed",
                 f"Two-factor sign-in turned off for {user.get_username()}",
             )
+
+
+def mfa_reset(*, user, actor) -> bool:
+    """An administrator removes someone's second factor (a lost phone, a device that
+    may be in the wrong hands): their authenticator app and recovery codes stop
+    working at once, in sessions already verified with them too, and a role that
+    requires a factor sends them to enrolment at their next request. Recorded on the
+    user's change log, by whom; ``False`` (nothing recorded) when they had none.
+    Who may do it is the caller's rule: the admin site's change permission on users."""
+    with transaction.atomic():
+        apps = TOTPDevice.objects.filter(user=user)
+        codes = StaticToken.objects.filter(device__user=user)
+        removed = {
+            "authenticator_apps": apps.filter(confirmed=True).count(),
+            "recovery_codes": codes.count(),
+        }
+        if not apps.exists() and not StaticDevice.objects.filter(user=user).exists():
+            return False
+        apps.delete()
+        StaticDevice.objects.filter(user=user).delete()
+        app = (
+            "the authenticator app"
+            if removed["authenticator_apps"]
+            else "an unfinished set-up"
+        )
+        with attributed_to(actor):
+            record_event(
+                user,
+                "user.mfa_reset",
+                f"{actor.get_username()} reset the two-factor sign-in of "
+                f"{user.get_username()}: {app} and {removed['recovery_codes']} unused "
+                "recovery codes removed",
+                data=removed,
+            )
+    return True
 
 
 def mfa_verify_code(*, user, token: str):

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from aims import mfa, roles
+from aims.events import event_label
 from aims.models import ObjectChange
 from aims.reauth import SESSION_KEY as REAUTH_KEY
 from tests.factories import TEST_PASSWORD
@@ -47,6 +48,20 @@ def enrolled(user):
     device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     codes = mfa._issue_recovery_codes(user)
     return device, codes
+
+
+def signed_in_and_verified(user):
+    """A session that entered a code from the app after the password."""
+    device, codes = enrolled(user)
+    client, _ = sign_in(user)
+    assert client.post(reverse("mfa_verify"), {"otp_token": code_for(device)}).url
+    return client, device, codes
+
+
+def events_on(user, event):
+    return ObjectChange.objects.filter(
+        event=event, content_type__model="user", object_id=str(user.pk)
+    )
 
 
 def test_a_committee_member_must_enrol_before_reaching_anything(committee):
@@ -148,8 +163,89 @@ def test_a_viewer_who_opted_in_is_asked_and_may_turn_it_off(viewer):
     assert client.post(reverse("mfa_turn_off")).status_code == 302
     assert not TOTPDevice.objects.filter(user=viewer).exists()
     assert not StaticDevice.objects.filter(user=viewer).exists()
+    assert events_on(viewer, "user.mfa_removed").get().user == viewer
     fresh, response = sign_in(viewer)
     assert fresh.get(response.url).status_code == 200
+
+
+def test_moving_to_another_app_is_recorded_as_a_replacement(viewer):
+    """The earlier app stops working: the change log says so, not "set up" again."""
+    client, old, _ = signed_in_and_verified(viewer)
+    assert client.get(reverse("mfa_enrol")).status_code == 200
+    new = TOTPDevice.objects.get(user=viewer, confirmed=False)
+    done = client.post(reverse("mfa_enrol"), {"otp_token": code_for(new)})
+    assert done.status_code == 200
+    assert list(TOTPDevice.objects.filter(user=viewer)) == [new]
+    entry = events_on(viewer, "user.mfa_replaced").get()
+    assert entry.user == viewer and "earlier one no longer works" in entry.message
+    assert not events_on(viewer, "user.mfa_enrolled").exists()
+    assert event_label("user.mfa_replaced") == "Authenticator app replaced"
+
+
+def test_an_administrator_resets_a_lost_second_factor_on_the_change_log(
+    admin_user, committee, manager
+):
+    """Whose factor, by whom and when are on the user's record; the factor stops
+    working at once, in the session it verified too."""
+    admin, _, _ = signed_in_and_verified(admin_user)
+    member, _, codes = signed_in_and_verified(committee)
+    assert member.get("/").status_code == 200
+    before = ObjectChange.objects.count()
+
+    response = admin.post(
+        reverse("admin:aims_user_changelist"),
+        {
+            "action": "reset_second_factor",
+            "_selected_action": [committee.pk, manager.pk],
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert f"Two-factor sign-in reset for {committee.username}" in (
+        response.content.decode()
+    )
+    assert not TOTPDevice.objects.filter(user=committee).exists()
+    assert not StaticDevice.objects.filter(user=committee).exists()
+    entry = events_on(committee, "user.mfa_reset").get()
+    assert entry.user == admin_user and entry.user_name == admin_user.username
+    assert entry.time is not None and entry.seq > before
+    assert entry.message == (
+        f"{admin_user.username} reset the two-factor sign-in of {committee.username}: "
+        f"the authenticator app and {len(codes)} unused recovery codes removed"
+    )
+    assert entry.postchange_data == {
+        "authenticator_apps": 1,
+        "recovery_codes": len(codes),
+    }
+    label = event_label("user.mfa_reset")
+    assert label == "Two-factor sign-in reset by an administrator"
+    # The manager had no second factor: nothing to reset, nothing recorded.
+    assert ObjectChange.objects.count() == before + 1
+    page = admin.get(reverse("changelog")).content.decode()
+    assert label in page and entry.message in page
+    # The committee member's verified session now has to set up a new app.
+    assert member.get("/").url.startswith(reverse("mfa_enrol"))
+    assert mfa.mfa_verify_code(user=committee, token=codes[0]) is None
+
+
+def test_the_admin_site_shows_devices_but_cannot_change_or_delete_them(
+    admin_user, committee
+):
+    """Deleting or editing a device there would bypass the change log."""
+    admin, _, _ = signed_in_and_verified(admin_user)
+    device, _ = enrolled(committee)
+    changelist = admin.get(reverse("admin:otp_totp_totpdevice_changelist"))
+    assert changelist.status_code == 200
+    assert "delete_selected" not in changelist.content.decode()
+    change = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    moved = admin.post(change, {"user": admin_user.pk, "name": "mine"})
+    assert moved.status_code == 403
+    delete = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    assert admin.post(delete, {"post": "yes"}).status_code == 403
+    assert admin.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
+    codes = reverse("admin:otp_static_staticdevice_changelist")
+    assert "delete_selected" not in admin.get(codes).content.decode()
+    assert TOTPDevice.objects.get(pk=device.pk).user == committee
 
 
 def test_a_role_that_requires_it_cannot_turn_it_off(committee):
