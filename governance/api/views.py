@@ -74,7 +74,7 @@ class RecordViewSet(AimsModelViewSet):
 class OrganisationContextViewSet(AimsModelViewSet):
     """The organisation's AI roles (4.1) and its climate-change decision: one record."""
 
-    queryset = OrganisationContext.objects.prefetch_related("ai_roles")
+    queryset = OrganisationContext.objects.prefetch_related("ai_roles").order_by("pk")
     serializer_class = s.OrganisationContextSerializer
     filter_backends = []
     # One record, created on first read: no create or delete.
