@@ -1,5 +1,6 @@
 """Write paths shared by every governance record: validated, versioned, change-logged."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 
@@ -10,7 +11,10 @@ from .models import AimsModel, ObjectChange
 __all__ = [
     "EditConflict",
     "change_log_head",
-    "lookup_get_or_create", "object_delete", "object_save"]
+    "lookup_get_or_create",
+    "object_delete",
+    "object_save",
+]
 
 
 class EditConflict(Exception):
@@ -26,30 +30,30 @@ class EditConflict(Exception):
             f"{expected_version} you edited: it was saved since you opened it."
         )
 
-    def changes_since(self, seen_seq: int | None, reader, limit: int = 10):
-        """The change-log entries saved after the editor opened the form (``seen_seq``:
-        the log's last entry then), newest first; entries of records that belong to
-        this one and that ``reader`` may not see are left out, as on its History tab."""
-        from aims.views.change_log import entries_visible_on_record
-
-        entries = ObjectChange.objects.for_object(self.instance)
+    def changes_since(self, seen_seq: int | None, limit: int = 10):
+        """The record's own change-log entries saved after the editor opened the form
+        (``seen_seq``: its newest entry then), newest first. Changes to the records that
+        belong to it (its risks flagged for review) are no conflict with this form."""
+        entries = _own_entries(self.instance)
         if seen_seq is not None:
             entries = entries.filter(seq__gt=seen_seq)
-        entries = entries_visible_on_record(entries, self.instance, reader)
         return entries.select_related("user", "content_type").order_by("-seq")[:limit]
 
 
+def _own_entries(obj):
+    return ObjectChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+    )
+
+
 def change_log_head(obj) -> int:
-    """The sequence number of the newest change-log entry of ``obj`` and its records (0
-    when none): an edit form carries it, so a conflict can show only what was saved
-    after the form opened (the record's own, not the whole log's, so the form tells the
-    editor nothing about other records)."""
+    """The sequence number of the newest change-log entry of ``obj`` (0 when none): an
+    edit form carries it, so a conflict can show only what was saved after the form
+    opened (the record's own, not the whole log's, so the form says nothing about
+    other records)."""
     return (
-        ObjectChange.objects.for_object(obj)
-        .order_by("-seq")
-        .values_list("seq", flat=True)
-        .first()
-        or 0
+        _own_entries(obj).order_by("-seq").values_list("seq", flat=True).first() or 0
     )
 
 

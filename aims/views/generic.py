@@ -306,7 +306,7 @@ class ObjectEditView(BaseObjectView):
             except EditConflict as exc:
                 conflict = exc
                 conflict_changes = list(
-                    exc.changes_since(form.cleaned_data.get("_seen"), request.user)
+                    exc.changes_since(form.cleaned_data.get("_seen"))
                 )
                 form.bump_version(exc.current_version, seen=change_log_head(obj))
                 form.add_error(
