@@ -47,6 +47,39 @@ class AimsModelViewSet(viewsets.ModelViewSet):
     # A field that defaults to the caller when left out, as the add form pre-selects them.
     default_owner_field: str | None = None
 
+    def create(self, request, *args, **kwargs):
+        self._check_may_add_somewhere()
+        return super().create(request, *args, **kwargs)
+
+    def _check_may_add_somewhere(self):
+        """Permission before validation: a record added through its parent (a system's
+        acceptance criterion, an audit's finding) is refused with 403 at once to someone
+        who may change no such parent, whatever the body says; otherwise a viewer's
+        request would be answered by validation (400 "no such record"). Which parent is
+        checked after validation (``_check_parent``). Viewsets that decide adding
+        themselves (their own ``perform_create``) are left to it."""
+        if "create" in getattr(self, "add_actions", ("create",)):
+            return  # the model-wide add permission decided (AimsObjectPermission)
+        if type(self).perform_create is not AimsModelViewSet.perform_create:
+            return
+        model = self.get_queryset().model
+        inherited = getattr(model, "inherit_permissions", {}).get("change")
+        if inherited is None:
+            return
+        field = model._meta.get_field(inherited[0])
+        if field.null:
+            return  # a record without a parent is decided by its own rule
+        parent_model, action = field.related_model, inherited[1]
+        user = self.request.user
+        if can(user, action, parent_model) or (
+            visible_to(parent_model._default_manager.all(), user, action).exists()
+        ):
+            return
+        raise PermissionDenied(
+            f"You may not add a {model._meta.verbose_name}: that needs the right to "
+            f"change its {parent_model._meta.verbose_name}."
+        )
+
     def perform_create(self, serializer):
         field = self.default_owner_field
         model = serializer.Meta.model
