@@ -20,6 +20,20 @@ from .mfa import mfa_reset
 from .models import Notification, NotificationPreference, ObjectChange, Tag, User
 
 
+class ReadOnlyAdmin:
+    """Admin pages that only show: records kept as evidence or changed only through
+    their services (the change log, published criteria, second-factor devices)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ChangeLoggedAdmin(GuardedModelAdmin):
     """One change-log entry per saved form, like the portal's own pages."""
 
@@ -87,7 +101,7 @@ class TagAdmin(ChangeLoggedAdmin):
 
 
 @admin.register(ObjectChange)
-class ObjectChangeAdmin(admin.ModelAdmin):
+class ObjectChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "seq",
         "time",
@@ -101,17 +115,11 @@ class ObjectChangeAdmin(admin.ModelAdmin):
     search_fields = ["object_repr", "user_name", "request_id", "message"]
     readonly_fields = [f.name for f in ObjectChange._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NotificationPreference)
+
+
 class NotificationPreferenceAdmin(ChangeLoggedAdmin):
     """Administrators may set someone's escalation contact for them (change-logged)."""
 
@@ -149,18 +157,9 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyDeviceAdmin:
+class ReadOnlyDeviceAdmin(ReadOnlyAdmin):
     """django-otp's device pages, without adding, editing or deleting: those would
     change someone's second factor without a change-log entry."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyTOTPDeviceAdmin(ReadOnlyDeviceAdmin, TOTPDeviceAdmin):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from aims.admin import ChangeLoggedAdmin
+from aims.admin import ChangeLoggedAdmin, ReadOnlyAdmin
 
 from .models import AIObjective, Risk, RiskCriteria, RiskSource, TreatmentAction
 
@@ -29,17 +29,8 @@ class RiskAdmin(ChangeLoggedAdmin):
 
 
 @admin.register(RiskCriteria)
-class RiskCriteriaAdmin(ChangeLoggedAdmin):
+class RiskCriteriaAdmin(ReadOnlyAdmin, ChangeLoggedAdmin):
     list_display = ["number", "name", "appetite", "is_current", "created"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.register(TreatmentAction, ChangeLoggedAdmin)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from risk.services import risk_save, risk_transition
-from tests.factories import TEST_PASSWORD, make_risk
+from tests.factories import TEST_PASSWORD
+from tests.risk.test_lifecycle_confirmation import _planned
 
 from .test_register_journey import log_in
 
@@ -22,16 +22,7 @@ NOTE = "The input filter in production covers it until the retraining."
 def test_a_move_the_data_contradict_is_confirmed_with_a_note_an_auditor_finds(
     transactional_db, page, risk_owner, auditor
 ):
-    risk = make_risk(
-        risk_owner,
-        inherent_likelihood=4,
-        inherent_impact=4,
-        treatment="mitigate",
-        treatment_rationale="Retrain and monitor.",
-    )
-    risk_transition(risk=risk, to_status="treatment_planned", actor=risk_owner)
-    risk.residual_likelihood, risk.residual_impact = 2, 2
-    risk_save(risk=risk, actor=risk_owner)
+    risk = _planned(risk_owner)  # mitigated on paper: no action yet
 
     log_in(page, "raj", TEST_PASSWORD)
     page.goto(risk.get_absolute_url())
