@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django_filters.utils import get_field_parts
 
+from .autocomplete import AutocompleteSelect
 from .models import Notification, ObjectChange, User
 from .roles import GOVERNANCE_APPS
 
@@ -76,7 +77,11 @@ class ObjectChangeFilterSet(SearchFilterSet):
         choices=_content_type_choices, method="filter_content_type", label="Record type"
     )
     object_id = django_filters.CharFilter(label="Record id")
-    user = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label="User")
+    user = django_filters.ModelChoiceFilter(
+        queryset=User.objects.all(),
+        label="User",
+        widget=AutocompleteSelect("aims.user"),
+    )
     action = django_filters.ChoiceFilter(choices=ObjectChange.Action.choices)
     event = django_filters.CharFilter()
     request_id = django_filters.CharFilter()

@@ -15,6 +15,7 @@ from rest_framework.throttling import AnonRateThrottle
 from aims import accounts, mfa
 from aims.client_address import ClientAddressThrottleMixin
 from aims.filtersets import ObjectChangeFilterSet
+from aims.keyset import ChangeLogCursorPagination
 from aims.models import ObjectChange, User
 from aims.permissions import can, visible_to
 
@@ -45,7 +46,10 @@ class ObjectChangeViewSet(viewsets.ReadOnlyModelViewSet):
     )
     serializer_class = ObjectChangeSerializer
     filterset_class = ObjectChangeFilterSet
-    ordering_fields = ["seq", "time"]
+    # Keyset pages on ``seq`` (``aims.keyset``); ``time`` follows ``seq``, so ordering by
+    # it would only cost the cursor its index.
+    pagination_class = ChangeLogCursorPagination
+    ordering_fields = ["seq"]
     ordering = ["-seq"]
     lookup_field = "seq"
     lookup_value_regex = r"\d+"
@@ -257,12 +261,19 @@ class ObtainTokenView(ObtainAuthToken):
                     "Your role requires a second factor: set it up in the portal "
                     "first, then ask for a token."
                 )
-            if mfa.mfa_verify_code(
-                user=user, token=serializer.validated_data.get("otp_token", "")
-            ) is None:
+            if (
+                mfa.mfa_verify_code(
+                    user=user, token=serializer.validated_data.get("otp_token", "")
+                )
+                is None
+            ):
                 raise ValidationError(
-                    {"otp_token": ["A current code from your authenticator app (or a "
-                                   "recovery code) is required."]}
+                    {
+                        "otp_token": [
+                            "A current code from your authenticator app (or a "
+                            "recovery code) is required."
+                        ]
+                    }
                 )
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -81,6 +81,12 @@ class ObjectChange(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_id"]),
             models.Index(fields=["related_content_type", "related_object_id"]),
+            # The filters the log offers, each with ``seq`` so a keyset page (newest
+            # first, ``aims.keyset``) is a range scan of the matches alone.
+            models.Index(fields=["content_type", "seq"]),
+            models.Index(fields=["user", "seq"]),
+            models.Index(fields=["action", "seq"]),
+            models.Index(fields=["event", "seq"]),
         ]
         verbose_name = "change log entry"
         verbose_name_plural = "change log"

@@ -55,10 +55,14 @@ def _filled(value) -> bool:
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **kwargs):
-    """The current query string with some parameters replaced (for pagination links)."""
+    """The current query string with some parameters replaced (for pagination links);
+    ``None`` removes one."""
     query = context["request"].GET.copy()
     for key, value in kwargs.items():
-        query[key] = value
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
     return query.urlencode()
 
 

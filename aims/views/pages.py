@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from aims import accounts, dashboard, exports
 from aims.filtersets import ObjectChangeFilterSet
+from aims.keyset import keyset_page, log_length
 from aims.models import ObjectChange
 from aims.permissions import can, visible_to
 
@@ -128,6 +128,9 @@ def recent_changes_card(request) -> dict | None:
     return {"recent_changes": attach_record_links(entries, request.user)}
 
 
+CHANGE_LOG_PAGE_SIZE = 50
+
+
 class ChangeLogListView(View):
     """The whole change log, for auditors: filter by record, user and period, open each
     entry's record and its History tab, export the filtered entries with their hashes."""
@@ -157,16 +160,21 @@ class ChangeLogListView(View):
             return CHANGE_LOG_EXPORTER.response(
                 filterset.qs.order_by("seq"), export_format, "change log"
             )
-        page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+        filtered = any(request.GET.get(name) for name in filterset.filters)
+        page = keyset_page(filterset.qs, request.GET, CHANGE_LOG_PAGE_SIZE)
         page.object_list = attach_record_links(page.object_list, request.user)
         query = request.GET.copy()
-        query.pop("page", None)
+        for cursor in ("before", "after", "page"):
+            query.pop(cursor, None)
         return render(
             request,
             "aims/changelog_list.html",
             {
                 "filterset": filterset,
                 "page_obj": page,
+                # Unfiltered, the log's length is its newest number; filtered, counting
+                # would scan the matches (millions), so the page says how many it shows.
+                "total": None if filtered else log_length(ObjectChange),
                 "query": query.urlencode(),
                 "export_formats": exports.FORMATS,
             },

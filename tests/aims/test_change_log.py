@@ -200,7 +200,10 @@ def test_the_api_change_log_is_read_only_and_filterable(
 ):
     api = api_for(auditor)
     everything = api.get("/api/v1/change-log/").json()
-    assert everything["count"] == ObjectChange.objects.count()
+    assert "count" not in everything  # keyset pages (aims.keyset)
+    assert (
+        everything["results"][0]["seq"] == ObjectChange.objects.order_by("-seq")[0].seq
+    )
 
     only_alice = api.get(
         "/api/v1/change-log/",
@@ -238,7 +241,9 @@ def test_the_change_log_page_filters_by_user_and_period(
     assert "No changes recorded." in future.content.decode()
 
 
-def test_an_event_about_a_change_of_the_same_operation_is_one_entry(alice, alice_system):
+def test_an_event_about_a_change_of_the_same_operation_is_one_entry(
+    alice, alice_system
+):
     from aims.context import attributed_to
     from aims.history import change_scope, record_event
     from registry.services import ai_system_save
