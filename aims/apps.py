@@ -17,6 +17,8 @@ class AimsConfig(AppConfig):
             reminders,
             roles,
         )
+        from .counting import connect
         from .plugins import register
 
+        connect()
         register()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from aims.counting import cached_aggregate, state_token
 from aims.permissions import perm_name, visible_to
 from risk.models import Risk, RiskControl
 
@@ -54,23 +55,30 @@ def attach_counts(rows, today: datetime.date, reader=None) -> None:
         risk_links = risk_links.filter(
             risk__in=visible_to(Risk.objects.all(), reader, "view").values("pk")
         )
+    token = state_token()
     risks = dict(
-        risk_links.order_by()
-        .values_list("control_id")
-        .annotate(n=Count("pk"))
+        cached_aggregate(
+            risk_links.order_by().values_list("control_id").annotate(n=Count("pk")),
+            list,
+            "soa.risk_counts",
+            token,
+        )
     )
     links = Evidence.controls.through.objects.filter(control_id__in=control_pks)
     current = Q(evidence__valid_until__isnull=True) | Q(
         evidence__valid_until__gte=today
     )
-    evidence = {
-        control: (total, fresh)
-        for control, total, fresh in links.order_by()
+    evidence_rows = cached_aggregate(
+        links.order_by()
         .values_list("control_id")
         .annotate(
             total=Count("evidence_id"), fresh=Count("evidence_id", filter=current)
-        )
-    }
+        ),
+        list,
+        "soa.evidence_counts",
+        token,
+    )
+    evidence = {control: (total, fresh) for control, total, fresh in evidence_rows}
     for row in rows:
         row.risk_count = risks.get(row.control.control_id, 0)
         row.evidence_count, row.current_evidence_count = evidence.get(

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from aims.counting import cached_aggregate, state_token
 from aims.permissions import visible_to
 
 from .choices import EURiskTier, LifecycleStage
@@ -15,24 +16,42 @@ def register_summary(user) -> dict:
     systems = visible_to(AISystem.objects.all(), user, "view")
     today = timezone.localdate()
     active = ~Q(lifecycle_stage=LifecycleStage.RETIRED)
-    totals = systems.aggregate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=active & Q(next_review_date__lt=today)),
-        due_soon=Count(
-            "pk",
-            filter=active
-            & Q(
-                next_review_date__gte=today,
-                next_review_date__lte=today + timezone.timedelta(days=REVIEW_DUE_DAYS),
+    # Each computed once per state of the register (aims.counting).
+    token = state_token()
+    totals = cached_aggregate(
+        systems,
+        lambda systems: systems.aggregate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=active & Q(next_review_date__lt=today)),
+            due_soon=Count(
+                "pk",
+                filter=active
+                & Q(
+                    next_review_date__gte=today,
+                    next_review_date__lte=today
+                    + timezone.timedelta(days=REVIEW_DUE_DAYS),
+                ),
             ),
+            mine=Count("pk", filter=Q(owner=user)),
         ),
-        mine=Count("pk", filter=Q(owner=user)),
+        f"register.totals:{user.pk}:{today}",
+        token,
     )
     by_stage = dict(
-        systems.values_list("lifecycle_stage").annotate(n=Count("pk")).order_by()
+        cached_aggregate(
+            systems.values_list("lifecycle_stage").annotate(n=Count("pk")).order_by(),
+            list,
+            "register.by_stage",
+            token,
+        )
     )
     by_tier = dict(
-        systems.values_list("eu_risk_tier").annotate(n=Count("pk")).order_by()
+        cached_aggregate(
+            systems.values_list("eu_risk_tier").annotate(n=Count("pk")).order_by(),
+            list,
+            "register.by_tier",
+            token,
+        )
     )
     return {
         **totals,

@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from aims.counting import cached_aggregate, cached_count, state_token
 from aims.permissions import can, visible_to
 
 from .choices import RiskLevel, RiskStatus
@@ -24,19 +25,26 @@ def appetite_card(request) -> dict | None:
         if s not in (RiskStatus.ACCEPTED, RiskStatus.CLOSED)
     ]
     risks = visible_to(Risk.objects.all(), user, "view")
-    counts = risks.aggregate(
-        above=Count("pk", filter=Q(residual_level__in=above, status__in=open_statuses)),
-        accepted_above=Count(
-            "pk", filter=Q(residual_level__in=above, status=RiskStatus.ACCEPTED)
+    token = state_token()
+    counts = cached_aggregate(
+        risks,
+        lambda risks: risks.aggregate(
+            above=Count(
+                "pk", filter=Q(residual_level__in=above, status__in=open_statuses)
+            ),
+            accepted_above=Count(
+                "pk", filter=Q(residual_level__in=above, status=RiskStatus.ACCEPTED)
+            ),
+            unassessed=Count("pk", filter=Q(status=RiskStatus.IDENTIFIED)),
         ),
-        unassessed=Count("pk", filter=Q(status=RiskStatus.IDENTIFIED)),
+        f"risk.appetite:{above}",
+        token,
     )
-    overdue_actions = (
+    overdue_actions = cached_count(
         TreatmentAction.objects.filter(
             risk__in=risks, due_date__lt=timezone.localdate()
-        )
-        .exclude(status__in=("done", "cancelled"))
-        .count()
+        ).exclude(status__in=("done", "cancelled")),
+        token,
     )
     base = reverse("risk:risk_list")
     levels = "&".join(f"residual_level={level}" for level in above)

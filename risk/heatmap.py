@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import reverse
 
+from aims.counting import cached_aggregate, state_token
 from aims.throttles import spend
 
 from .models import RiskCriteria
@@ -28,12 +29,15 @@ class Cell:
     y: int
 
 
-def heat_map(risks, kind: str, criteria: RiskCriteria, title: str = "") -> dict:
+def heat_map(
+    risks, kind: str, criteria: RiskCriteria, title: str = "", token=None
+) -> dict:
     """Counts of ``risks`` by ``kind`` ("inherent" or "residual") likelihood and impact.
     Counted against the requester's ``AIMS_HEATMAP_RATE`` (a grouped query over every
     risk they may see).
 
-    One query. Cells link to the risk list filtered to that cell. Risks scored outside
+    One query, computed once per state of the records (``aims.counting``; ``token``
+    passes a state already read). Cells link to the risk list filtered to that cell. Risks scored outside
     the current scales (older criteria versions) are counted in ``outside``.
     """
     spend("heatmap")
@@ -45,7 +49,10 @@ def heat_map(risks, kind: str, criteria: RiskCriteria, title: str = "") -> dict:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts = {(likelihood, impact): n for likelihood, impact, n in rows}
+    counts = {
+        (likelihood, impact): n
+        for likelihood, impact, n in cached_aggregate(rows, list, "heatmap", token)
+    }
     list_url = reverse("risk:risk_list")
     cells = []
     for row, likelihood in enumerate(range(criteria.max_likelihood, 0, -1)):
@@ -88,7 +95,8 @@ def heat_map(risks, kind: str, criteria: RiskCriteria, title: str = "") -> dict:
 
 
 def heat_maps(risks, criteria: RiskCriteria) -> list[dict]:
+    token = state_token()
     return [
-        heat_map(risks, "inherent", criteria),
-        heat_map(risks, "residual", criteria),
+        heat_map(risks, "inherent", criteria, token=token),
+        heat_map(risks, "residual", criteria, token=token),
     ]

@@ -18,6 +18,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from aims import exports, record_tabs
+from aims.counting import CachedCountPaginator
 from aims.models import ObjectChange
 from aims.permissions import can, permitted_actions, visible_to
 from aims.services import EditConflict, change_log_head, object_delete, object_save
@@ -153,8 +154,16 @@ class ObjectListView(BaseObjectView):
                 self.model._meta.verbose_name_plural,
                 user=request.user,
             )
-        table = self.table_class(rows, request=request)
-        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        # Configured once, below: a request given to the constructor would paginate
+        # (and count) with the default paginator first.
+        table = self.table_class(rows)
+        RequestConfig(
+            request,
+            paginate={
+                "per_page": self.per_page,
+                "paginator_class": CachedCountPaginator,
+            },
+        ).configure(table)
         column_choices = configure_columns(table, request)
         query = request.GET.copy()
         for key in CHOOSER_PARAMS:
@@ -454,7 +463,5 @@ class ObjectTransitionView(BaseObjectView):
             for error in exc.messages:
                 messages.error(request, error)
         else:
-            messages.success(
-                request, self.success_message.format(object=result or obj)
-            )
+            messages.success(request, self.success_message.format(object=result or obj))
         return redirect(_safe_next(request) or obj.get_absolute_url())

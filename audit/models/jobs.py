@@ -17,6 +17,10 @@ from ..choices import PackStatus
 
 
 class FileJob(models.Model):
+    # Status, progress and heartbeats are written by the worker without a change-log
+    # entry: their counts must not be reused under the log's head (``aims.counting``).
+    cache_aggregates = False
+
     # The build's signs of life: which worker process builds it, and when it last said
     # so (every AIMS_PACK_HEARTBEAT_SECONDS). A build whose worker went silent is
     # reclaimed and rebuilt (audit.services.filejobs), and the page says why.

@@ -247,6 +247,9 @@ class RiskControl(models.Model):
     rows are loaded after migrating; the services only ever link existing controls.
     """
 
+    # Written only by ``risk_save``, inside the risk's logged change (its ``controls``).
+    cache_aggregates = True
+
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="controls")
     control = models.ForeignKey(
         "controls.Control",
