@@ -199,7 +199,7 @@ class TreatmentActionViewSet(AimsModelViewSet):
     serializer_class = TreatmentActionSerializer
     filterset_class = TreatmentActionFilterSet
     ordering_fields = ["due_date", "status"]
-    ordering = ["due_date"]
+    ordering = ["due_date", "pk"]
 
     def save_object(self, instance, m2m, expected_version):
         return treatment_action_save(

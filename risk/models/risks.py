@@ -300,6 +300,11 @@ class TreatmentAction(AimsModel):
 
     class Meta:
         ordering = ["due_date", "pk"]
+        # The lists read actions in this order: a page is the index's first rows, not
+        # a sort of every action (250,000 at the benchmark's large size: 280 ms).
+        indexes = [
+            models.Index(fields=["due_date", "id"], name="treatmentaction_due_idx")
+        ]
 
     def __str__(self):
         return self.description
