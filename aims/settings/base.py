@@ -633,9 +633,17 @@ CELERY_TIMEZONE = TIME_ZONE
 # the administrator.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Daily from the newest checkpoint (reads a day's entries), weekly the whole chain
+    # (the only check that finds an old entry altered without recomputing the chain).
     "change-log-verify": {
         "task": "aims.change_log_verify",
         "schedule": envint("AIMS_CHANGE_LOG_VERIFY_SECONDS", 24 * 3600),
+        "kwargs": {"full": False},
+    },
+    "change-log-verify-full": {
+        "task": "aims.change_log_verify",
+        "schedule": envint("AIMS_CHANGE_LOG_FULL_VERIFY_SECONDS", 7 * 24 * 3600),
+        "kwargs": {"full": True},
     },
     "evidence-verify": {
         "task": "controls.evidence_verify",

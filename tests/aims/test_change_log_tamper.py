@@ -214,3 +214,73 @@ def test_the_committee_receives_the_checkpoint_and_the_alert(manager):
     assert "newest entries were deleted" in mail.outbox[-1].body
     # No checkpoint signs a broken log.
     assert ChangeLogCheckpoint.objects.count() == 1
+
+
+# The daily check is incremental: it recomputes only what came after the newest
+# checkpoint, and still finds what a rewrite through a checkpoint or a deletion leaves.
+
+
+def test_the_incremental_check_reads_only_entries_after_the_checkpoint(
+    checkpointed, manager
+):
+    from django.test.utils import CaptureQueriesContext
+
+    make_system(manager, name="Written after the checkpoint")
+    newest = ObjectChange.objects.order_by("-seq")[0].seq
+    with CaptureQueriesContext(connection) as queries:
+        report = verify_change_log(incremental=True)
+    assert report.ok, report.summary()
+    assert report.entries == newest
+    assert report.started_after.seq == checkpointed
+    walks = [q["sql"] for q in queries if 'FROM "aims_objectchange"' in q["sql"]]
+    assert any(f'"seq" > {checkpointed}' in sql for sql in walks)
+    assert f"entries #{checkpointed + 1} to #{newest} recomputed" in report.summary()
+    call_command("verify_change_log", "--since-checkpoint")
+    assert change_log_verify.delay(full=False).get()["ok"]
+
+
+def test_the_incremental_check_finds_an_edit_after_the_checkpoint(
+    checkpointed, manager
+):
+    make_system(manager, name="Written after the checkpoint")
+    _as_owner(
+        "UPDATE aims_objectchange SET message = 'forged' WHERE seq = %s",
+        [checkpointed + 1],
+    )
+    report = verify_change_log(incremental=True)
+    assert report.broken_seq == checkpointed + 1
+
+
+def test_the_incremental_check_finds_a_chain_recomputed_through_a_checkpoint(
+    checkpointed, manager
+):
+    make_system(manager, name="Written after the first checkpoint")
+    assert change_log_verify.delay().get()["ok"]  # a second, newer checkpoint
+    _as_owner("UPDATE aims_objectchange SET message = 'forged' WHERE seq = %s", [2])
+    _rehash_from(2)
+    report = verify_change_log(incremental=True)
+    assert not report.ok
+    assert f"Entry #{checkpointed} differs" in report.summary()
+
+
+def test_an_old_entry_altered_without_rehashing_needs_the_full_check(
+    checkpointed, manager
+):
+    """What the incremental check cannot see, and why the full one runs weekly."""
+    make_system(manager, name="Written after the checkpoint")
+    _as_owner("UPDATE aims_objectchange SET message = 'forged' WHERE seq = %s", [2])
+    assert verify_change_log(incremental=True).ok
+    assert verify_change_log().broken_seq == 2
+
+
+def test_the_incremental_check_finds_the_newest_entries_deleted(checkpointed):
+    _as_owner("DELETE FROM aims_objectchange WHERE seq > %s", [checkpointed - 2])
+    report = verify_change_log(incremental=True)
+    assert not report.ok
+    assert "newest entries were deleted" in report.summary()
+
+
+def test_the_weekly_full_check_is_scheduled_next_to_the_daily_one(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["change-log-verify"]["kwargs"] == {"full": False}
+    assert schedule["change-log-verify-full"]["kwargs"] == {"full": True}

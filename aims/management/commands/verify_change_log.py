@@ -13,14 +13,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--since-checkpoint",
+            action="store_true",
+            help="recompute only the entries after the newest signed checkpoint (the "
+            "daily check); older entries are checked through their checkpoints only",
+        )
+        parser.add_argument(
             "--checkpoint",
             action="store_true",
             help="when intact, also sign and record a checkpoint of the current head "
             "(as the scheduled check does)",
         )
 
-    def handle(self, *args, checkpoint=False, **options):
-        report = verify_change_log()
+    def handle(self, *args, checkpoint=False, since_checkpoint=False, **options):
+        report = verify_change_log(incremental=since_checkpoint)
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         if not report.ok:
