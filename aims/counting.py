@@ -180,6 +180,8 @@ def connect() -> None:
         post_save,
     )
 
+    from .permissions import forget_built_subqueries
+
     user_model = get_user_model()
     post_save.connect(_permissions_changed, dispatch_uid="aims_counting_perm_save")
     post_delete.connect(_permissions_changed, dispatch_uid="aims_counting_perm_delete")
@@ -198,4 +200,7 @@ def connect() -> None:
         lambda **kwargs: cache.set(_GENERATION_KEY, uuid.uuid4().hex, None),
         dispatch_uid="aims_counting_migrate",
         weak=False,
+    )
+    post_migrate.connect(
+        forget_built_subqueries, dispatch_uid="aims_permissions_migrate"
     )

@@ -96,6 +96,14 @@ def _parent_condition(model, user, action: str) -> dict | None:
     return {f"{field}__in": _granted_ids(parent_model, user, parent_action)}
 
 
+# Built subqueries by (model, action, user, the user's model-level permissions): building
+# one is several milliseconds of ORM work per request (a risk's goes through its AI
+# system's), the same for every request of that user. Only SQL is kept, never rows, so
+# what it selects is read from the tables each time it runs.
+_GRANTED_IDS_LIMIT = 2048
+_granted_ids_built: dict[tuple, models.QuerySet] = {}
+
+
 def _granted_ids(model, user, action: str) -> models.QuerySet:
     """Ids of ``model`` rows ``user`` may do ``action`` on through object permissions
     (their own or their groups') or through the parent the model inherits from.
@@ -103,6 +111,28 @@ def _granted_ids(model, user, action: str) -> models.QuerySet:
     One subquery of integer ids: a UNION of index lookups on the direct permission
     tables, so the planner can fetch the few rows an owner holds by primary key.
     """
+    key = (
+        model,
+        action,
+        user.pk,
+        user.is_superuser,
+        frozenset(user.get_all_permissions()),
+    )
+    built = _granted_ids_built.get(key)
+    if built is None:
+        if len(_granted_ids_built) >= _GRANTED_IDS_LIMIT:
+            _granted_ids_built.clear()
+        built = _granted_ids_built[key] = _build_granted_ids(model, user, action)
+    return built.all()
+
+
+def forget_built_subqueries(**kwargs) -> None:
+    """After a migration (or a test's flush) content types and permissions may have new
+    ids, which the built SQL names: build again (``post_migrate``)."""
+    _granted_ids_built.clear()
+
+
+def _build_granted_ids(model, user, action: str) -> models.QuerySet:
     parts = _object_permission_ids(model, user, action)
     inherited = getattr(model, "inherit_permissions", {}).get(action)
     if inherited is not None:
@@ -133,7 +163,14 @@ def _object_permission_ids(model, user, action: str) -> list[models.QuerySet]:
         user_model.objects.filter(user=user, permission__in=permission)
         .order_by()
         .values("content_object_id"),
-        group_model.objects.filter(group__user=user, permission__in=permission)
+        # The user's groups from the membership table alone (no join to auth_group):
+        # less for the planner, which plans these unions on every request.
+        group_model.objects.filter(
+            group_id__in=user.groups.through.objects.filter(user=user).values(
+                "group_id"
+            ),
+            permission__in=permission,
+        )
         .order_by()
         .values("content_object_id"),
     ]
