@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 
 from aims.api.serializers import AimsModelSerializer, UserBriefSerializer
 from registry.models import AISystem
@@ -195,6 +196,36 @@ class EvidenceFileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class VisibleLinksField(ManyRelatedField):
+    """Links from evidence to records, read as only those the caller may see: the
+    viewset prefetches them into ``visible_<name>``; a record just saved has no such
+    list, and its links are filtered here."""
+
+    def get_attribute(self, instance):
+        visible = getattr(instance, f"visible_{self.field_name}", None)
+        if visible is not None:
+            return visible
+        links = super().get_attribute(instance)
+        request = self.context.get("request")
+        if request is None or not hasattr(links, "model"):
+            return links
+        from aims.permissions import visible_to
+
+        return visible_to(links, request.user)
+
+
+class VisibleSlugRelatedField(serializers.SlugRelatedField):
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update(
+            (key, value)
+            for key, value in kwargs.items()
+            if key in MANY_RELATION_KWARGS
+        )
+        return VisibleLinksField(**list_kwargs)
+
+
 class EvidenceSerializer(AimsModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True),
@@ -208,10 +239,10 @@ class EvidenceSerializer(AimsModelSerializer):
         many=True,
         required=False,
     )
-    risks = serializers.SlugRelatedField(
+    risks = VisibleSlugRelatedField(
         slug_field="reference", queryset=Risk.objects.all(), many=True, required=False
     )
-    ai_systems = serializers.SlugRelatedField(
+    ai_systems = VisibleSlugRelatedField(
         slug_field="reference",
         queryset=AISystem.objects.all(),
         many=True,
@@ -265,20 +296,6 @@ class EvidenceSerializer(AimsModelSerializer):
             self.fields["ai_systems"].child_relation.queryset = visible_to(
                 AISystem.objects.all(), user
             )
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is not None:
-            from aims.permissions import visible_to
-
-            # Only the links the caller may see (prefetched by the viewset).
-            for name in ("risks", "ai_systems"):
-                visible = getattr(instance, f"visible_{name}", None)
-                if visible is None:
-                    visible = visible_to(getattr(instance, name).all(), request.user)
-                data[name] = [item.reference for item in visible]
-        return data
 
     def build_instance(self):
         self.validated_data.pop("file", None)

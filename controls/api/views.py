@@ -278,9 +278,8 @@ class EvidenceViewSet(AimsModelViewSet):
         return (
             super()
             .get_queryset()
+            # Only the links the caller may see are read (EvidenceSerializer).
             .prefetch_related(
-                "risks",
-                "ai_systems",
                 Prefetch(
                     "risks",
                     queryset=visible_to(Risk.objects.all(), user),
@@ -293,6 +292,12 @@ class EvidenceViewSet(AimsModelViewSet):
                 ),
             )
         )
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        # The visible links were read before the save: the answer reads them again.
+        for name in ("visible_risks", "visible_ai_systems"):
+            serializer.instance.__dict__.pop(name, None)
 
     def perform_create(self, serializer):
         self._upload = serializer.validated_data.get("file")

@@ -201,6 +201,30 @@ def test_editing_evidence_keeps_links_the_editor_cannot_see(
     assert list(evidence.ai_systems.all()) == [bob_system]
 
 
+def test_the_api_reads_only_visible_links_and_a_patch_answers_with_the_new_ones(
+    manager, alice, alice_system, bob_system, api_for
+):
+    from aims.permissions import grant
+
+    evidence = make_evidence(alice, controls=["A.6.2.4"])
+    evidence.ai_systems.add(bob_system)
+    grant(alice, evidence)
+    api = api_for(alice)
+    listed = api.get("/api/v1/evidence/").json()["results"]
+    assert [row["ai_systems"] for row in listed if row["id"] == evidence.pk] == [[]]
+    response = api.patch(
+        f"/api/v1/evidence/{evidence.pk}/",
+        {"ai_systems": [alice_system.reference]},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["ai_systems"] == [alice_system.reference]
+    read = api_for(manager).get(f"/api/v1/evidence/{evidence.pk}/").json()
+    assert sorted(read["ai_systems"]) == sorted(
+        [alice_system.reference, bob_system.reference]
+    )
+
+
 # Expiry
 
 TODAY = datetime.date(2026, 11, 26)
