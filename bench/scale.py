@@ -10,9 +10,9 @@ Two PostgreSQL databases (``aims_scale_small`` and ``aims_scale_large`` next to 
 ``DATABASE_URL`` names, or ``--small-db``/``--large-db``) are migrated and filled:
 
     small: 100 AI systems, 1,000 risks, 2,500 treatment actions, 100 evidence items,
-           12 users with object permissions, ~11,500 change-log entries
+           12 users with object permissions, ~10,400 change-log entries
     large: 10,000 AI systems, 100,000 risks, 250,000 treatment actions, 10,000 evidence
-           items, 1,100 users with object permissions, ~1.1 million change-log entries
+           items, 1,100 users with object permissions, ~1 million change-log entries
 
 Each AI system owner holds ten systems at both sizes, so what an owner may see is the
 same and only the rest of the organisation grows. The bulk mode writes the rows the
