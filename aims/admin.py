@@ -22,7 +22,8 @@ from .models import Notification, NotificationPreference, ObjectChange, Tag, Use
 
 class ReadOnlyAdmin:
     """Admin pages that only show: records kept as evidence or changed only through
-    their services (the change log, published criteria, second-factor devices)."""
+    their services (the change log, notifications, published criteria, second-factor
+    devices)."""
 
     def has_add_permission(self, request):
         return False
@@ -116,10 +117,7 @@ class ObjectChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     readonly_fields = [f.name for f in ObjectChange._meta.fields]
 
 
-
 @admin.register(NotificationPreference)
-
-
 class NotificationPreferenceAdmin(ChangeLoggedAdmin):
     """Administrators may set someone's escalation contact for them (change-logged)."""
 
@@ -130,7 +128,7 @@ class NotificationPreferenceAdmin(ChangeLoggedAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: what the reminder run sent to whom (to answer "did I get told?")."""
 
     list_display = [
@@ -146,15 +144,6 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["title", "recipient__username"]
     date_hierarchy = "created"
     readonly_fields = [f.name for f in Notification._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyDeviceAdmin(ReadOnlyAdmin):

@@ -83,9 +83,14 @@ def _parent_condition(model, user, action: str) -> dict | None:
     then reads the parent's few ids first rather than checking rows one by one in list
     order (an owner's treatment actions at 250,000 rows: 879 ms before, 14 ms after).
     The same rows as ``_granted_ids``; ``None`` when the model has tables of its own."""
-    user_model, group_model = direct_permission_models(model)
-    if user_model is not None and group_model is not None:
+    if has_direct_permission_models(model):
         return None
+    return _inherited_condition(model, user, action)
+
+
+def _inherited_condition(model, user, action: str) -> dict | None:
+    """The rows of ``model`` visible through the parent it inherits ``action`` from
+    (``inherit_permissions``), as a filter on the parent key; ``None`` without one."""
     inherited = getattr(model, "inherit_permissions", {}).get(action)
     if inherited is None:
         return None
@@ -134,16 +139,8 @@ def forget_built_subqueries(**kwargs) -> None:
 
 def _build_granted_ids(model, user, action: str) -> models.QuerySet:
     parts = _object_permission_ids(model, user, action)
-    inherited = getattr(model, "inherit_permissions", {}).get(action)
-    if inherited is not None:
-        field, parent_action = inherited
-        parent_model = model._meta.get_field(field).related_model
-        if user.has_perm(perm_name(parent_model, parent_action)):
-            condition = {f"{field}__isnull": False}
-        else:
-            condition = {
-                f"{field}__in": _granted_ids(parent_model, user, parent_action)
-            }
+    condition = _inherited_condition(model, user, action)
+    if condition is not None:
         parts.append(model._default_manager.filter(**condition).order_by().values("pk"))
     first, *rest = parts
     return first.union(*rest) if rest else first

@@ -1,6 +1,6 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
-from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
+from rest_framework.relations import ManyRelatedField
 
 from aims.api.serializers import AimsModelSerializer, UserBriefSerializer
 from registry.models import AISystem
@@ -214,18 +214,6 @@ class VisibleLinksField(ManyRelatedField):
         return visible_to(links, request.user)
 
 
-class VisibleSlugRelatedField(serializers.SlugRelatedField):
-    @classmethod
-    def many_init(cls, *args, **kwargs):
-        list_kwargs = {"child_relation": cls(*args, **kwargs)}
-        list_kwargs.update(
-            (key, value)
-            for key, value in kwargs.items()
-            if key in MANY_RELATION_KWARGS
-        )
-        return VisibleLinksField(**list_kwargs)
-
-
 class EvidenceSerializer(AimsModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True),
@@ -239,13 +227,16 @@ class EvidenceSerializer(AimsModelSerializer):
         many=True,
         required=False,
     )
-    risks = VisibleSlugRelatedField(
-        slug_field="reference", queryset=Risk.objects.all(), many=True, required=False
+    risks = VisibleLinksField(
+        child_relation=serializers.SlugRelatedField(
+            slug_field="reference", queryset=Risk.objects.all()
+        ),
+        required=False,
     )
-    ai_systems = VisibleSlugRelatedField(
-        slug_field="reference",
-        queryset=AISystem.objects.all(),
-        many=True,
+    ai_systems = VisibleLinksField(
+        child_relation=serializers.SlugRelatedField(
+            slug_field="reference", queryset=AISystem.objects.all()
+        ),
         required=False,
     )
     file = serializers.FileField(
