@@ -15,8 +15,10 @@ from aims.filtersets import NotificationFilterSet
 from aims.models import Notification, NotificationPreference, User
 from aims.reminders import due_items_for, source_label
 
+from .serializers import ModelSerializer
 
-class NotificationSerializer(serializers.ModelSerializer):
+
+class NotificationSerializer(ModelSerializer):
     source_label = serializers.SerializerMethodField()
     read = serializers.BooleanField(source="is_read", read_only=True)
     escalated = serializers.SerializerMethodField()
@@ -92,7 +94,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class NotificationPreferenceSerializer(serializers.ModelSerializer):
+class NotificationPreferenceSerializer(ModelSerializer):
     escalation_contact = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True),
         allow_null=True,

@@ -16,7 +16,7 @@ from aims.readiness import compute, visible_title
 from aims.services import gap_report_save, self_assessment_save
 
 from .permissions import AimsObjectPermission
-from .serializers import AimsModelSerializer, UserBriefSerializer
+from .serializers import AimsModelSerializer, ModelSerializer, UserBriefSerializer
 
 
 def _check_access(user) -> None:
@@ -145,7 +145,7 @@ class SelfAssessmentViewSet(
             raise ValidationError(exc.message_dict) from exc
 
 
-class GapReportSerializer(serializers.ModelSerializer):
+class GapReportSerializer(ModelSerializer):
     created_by = UserBriefSerializer(read_only=True)
 
     class Meta:

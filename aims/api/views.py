@@ -20,7 +20,7 @@ from aims.models import ObjectChange, User
 from aims.permissions import can, visible_to
 
 from .permissions import AimsObjectPermission
-from .serializers import ObjectChangeSerializer
+from .serializers import ModelSerializer, ObjectChangeSerializer
 
 
 class ChangeLogReader(IsAuthenticated):
@@ -58,7 +58,7 @@ class ObjectChangeViewSet(viewsets.ReadOnlyModelViewSet):
         return visible_to(self.queryset.all(), self.request.user, "view")
 
 
-class RoleSerializer(serializers.ModelSerializer):
+class RoleSerializer(ModelSerializer):
     description = serializers.SerializerMethodField()
     permissions = serializers.SerializerMethodField()
 
@@ -86,7 +86,7 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     roles = serializers.SlugRelatedField(
         slug_field="name",
         queryset=Group.objects.all(),

@@ -8,7 +8,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from aims.api.permissions import AimsObjectPermission
-from aims.api.serializers import AimsModelSerializer, UserBriefSerializer
+from aims.api.serializers import (
+    AimsModelSerializer,
+    ModelSerializer,
+    UserBriefSerializer,
+)
 from aims.api.viewsets import AimsModelViewSet
 from aims.permissions import visible_to
 from controls.models import Control, Evidence
@@ -295,7 +299,7 @@ class EffectivenessVerifySerializer(serializers.Serializer):
         return value
 
 
-class EffectivenessVerificationSerializer(serializers.ModelSerializer):
+class EffectivenessVerificationSerializer(ModelSerializer):
     verified_by = UserBriefSerializer(read_only=True)
 
     class Meta:

@@ -1,12 +1,12 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from aims.api.serializers import UserBriefSerializer
+from aims.api.serializers import ModelSerializer, UserBriefSerializer
 
 from ..models import AuditorBundle, EvidencePack, ExportJob
 
 
-class EvidencePackSerializer(serializers.ModelSerializer):
+class EvidencePackSerializer(ModelSerializer):
     """A pack request (kind, target, parameters) and, once built, its file's facts."""
 
     kind = serializers.CharField(
@@ -82,7 +82,7 @@ class DuplicatePackSerializer(serializers.Serializer):
     pack = EvidencePackSerializer()
 
 
-class AuditorBundleSerializer(serializers.ModelSerializer):
+class AuditorBundleSerializer(ModelSerializer):
     """A bundle request (packs, purpose, change-log start) and, once built, its file."""
 
     packs = serializers.PrimaryKeyRelatedField(
@@ -152,7 +152,7 @@ class DuplicateBundleSerializer(serializers.Serializer):
     bundle = AuditorBundleSerializer()
 
 
-class ExportJobSerializer(serializers.ModelSerializer):
+class ExportJobSerializer(ModelSerializer):
     """A background export: the list, its filters, the format and, once built, the
     file. Request with ``list``, ``filters`` (the list page's query parameters, e.g.
     ``{"status": "open"}``) and ``format``."""

@@ -2,7 +2,11 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField
 
-from aims.api.serializers import AimsModelSerializer, UserBriefSerializer
+from aims.api.serializers import (
+    AimsModelSerializer,
+    ModelSerializer,
+    UserBriefSerializer,
+)
 from registry.models import AISystem
 from risk.models import Risk
 
@@ -19,19 +23,19 @@ from ..models import (
 )
 
 
-class ControlDomainSerializer(serializers.ModelSerializer):
+class ControlDomainSerializer(ModelSerializer):
     class Meta:
         model = ControlDomain
         fields = ["code", "title", "objective"]
 
 
-class RequirementSerializer(serializers.ModelSerializer):
+class RequirementSerializer(ModelSerializer):
     class Meta:
         model = Requirement
         fields = ["id", "framework", "ref", "title", "group"]
 
 
-class CrosswalkLinkSerializer(serializers.ModelSerializer):
+class CrosswalkLinkSerializer(ModelSerializer):
     framework = serializers.CharField(source="requirement.framework")
     ref = serializers.CharField(source="requirement.ref")
     title = serializers.CharField(source="requirement.title")
@@ -44,7 +48,7 @@ class CrosswalkLinkSerializer(serializers.ModelSerializer):
         fields = ["framework", "ref", "title", "detail", "basis", "derived", "note"]
 
 
-class ControlBriefSerializer(serializers.ModelSerializer):
+class ControlBriefSerializer(ModelSerializer):
     class Meta:
         model = Control
         fields = ["id", "control_id", "title"]
@@ -82,7 +86,7 @@ class ControlSerializer(AimsModelSerializer):
         return value
 
 
-class SoAVersionSerializer(serializers.ModelSerializer):
+class SoAVersionSerializer(ModelSerializer):
     based_on = serializers.IntegerField(
         source="based_on.number", read_only=True, allow_null=True
     )
@@ -179,7 +183,7 @@ class SoAEntrySerializer(AimsModelSerializer):
         read_only_fields = ["risk_snapshot", "evidence_snapshot"]
 
 
-class EvidenceFileSerializer(serializers.ModelSerializer):
+class EvidenceFileSerializer(ModelSerializer):
     uploaded_by = UserBriefSerializer(read_only=True)
 
     class Meta:

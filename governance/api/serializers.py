@@ -3,7 +3,11 @@ from django.contrib.auth.models import Group
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from aims.api.serializers import AimsModelSerializer, UserBriefSerializer
+from aims.api.serializers import (
+    AimsModelSerializer,
+    ModelSerializer,
+    UserBriefSerializer,
+)
 from controls.models import Control, Evidence
 from registry.models import AIRole, AISystem
 from risk.models import AIObjective
@@ -270,7 +274,7 @@ class AcknowledgementStatusSerializer(serializers.Serializer):
     percent = serializers.IntegerField()
 
 
-class PendingVersionSerializer(serializers.ModelSerializer):
+class PendingVersionSerializer(ModelSerializer):
     document_reference = serializers.CharField(source="document.reference")
     document_title = serializers.CharField(source="document.title")
     read_url = serializers.SerializerMethodField()

@@ -1,7 +1,11 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from aims.api.serializers import AimsModelSerializer, UserBriefSerializer
+from aims.api.serializers import (
+    AimsModelSerializer,
+    ModelSerializer,
+    UserBriefSerializer,
+)
 from registry.choices import EUOperatorRole
 from registry.models import AISystem
 
@@ -18,7 +22,7 @@ from ..models import (
 _users = get_user_model().objects.filter(is_active=True)
 
 
-class AssessmentTemplateSerializer(serializers.ModelSerializer):
+class AssessmentTemplateSerializer(ModelSerializer):
     """Template versions are published, never edited: POST publishes the new current version."""
 
     sections = serializers.JSONField()
@@ -170,7 +174,7 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class ClassificationSerializer(serializers.ModelSerializer):
+class ClassificationSerializer(ModelSerializer):
     """POST records a new classification of ``ai_system`` from ``answers`` (keyed by
     reference IDs) and ``operator_role``; the tier, basis and obligations follow."""
 

@@ -1,25 +1,29 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from aims.api.serializers import AimsModelSerializer, UserBriefSerializer
+from aims.api.serializers import (
+    AimsModelSerializer,
+    ModelSerializer,
+    UserBriefSerializer,
+)
 from aims.models import Tag
 from registry.models import AIRole, AISystem, DataCategory
 from registry.services import tags_from_names
 
 
-class AIRoleSerializer(serializers.ModelSerializer):
+class AIRoleSerializer(ModelSerializer):
     class Meta:
         model = AIRole
         fields = ["id", "slug", "name", "sub_roles"]
 
 
-class DataCategorySerializer(serializers.ModelSerializer):
+class DataCategorySerializer(ModelSerializer):
     class Meta:
         model = DataCategory
         fields = ["id", "slug", "name", "is_personal", "is_special_category"]
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(ModelSerializer):
     class Meta:
         model = Tag
         fields = ["id", "slug", "name"]
@@ -30,7 +34,7 @@ class TagNamesField(serializers.ListField):
         return [tag.name for tag in data.all()]
 
 
-class AISystemBriefSerializer(serializers.ModelSerializer):
+class AISystemBriefSerializer(ModelSerializer):
     class Meta:
         model = AISystem
         fields = ["id", "reference", "name"]

@@ -1,20 +1,24 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from aims.api.serializers import AimsModelSerializer, UserBriefSerializer
+from aims.api.serializers import (
+    AimsModelSerializer,
+    ModelSerializer,
+    UserBriefSerializer,
+)
 from registry.api.serializers import AISystemBriefSerializer
 from registry.models import AISystem
 from risk.choices import AffectedParty, RiskLevel, RiskStatus
 from risk.models import AIObjective, Risk, RiskCriteria, RiskSource, TreatmentAction
 
 
-class RiskSourceSerializer(serializers.ModelSerializer):
+class RiskSourceSerializer(ModelSerializer):
     class Meta:
         model = RiskSource
         fields = ["id", "code", "title"]
 
 
-class AIObjectiveSerializer(serializers.ModelSerializer):
+class AIObjectiveSerializer(ModelSerializer):
     class Meta:
         model = AIObjective
         fields = ["id", "code", "title"]
@@ -34,7 +38,7 @@ class ThresholdsSerializer(serializers.Serializer):
     critical = serializers.IntegerField(min_value=1)
 
 
-class RiskCriteriaSerializer(serializers.ModelSerializer):
+class RiskCriteriaSerializer(ModelSerializer):
     """Criteria versions are published, never edited: POST makes the new current version."""
 
     likelihood_scale = ScaleLevelSerializer(many=True)
