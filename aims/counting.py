@@ -45,6 +45,7 @@ __all__ = [
     "cached_count",
     "covered",
     "new_generation",
+    "permissions_key",
     "state_token",
 ]
 
@@ -67,6 +68,15 @@ def state_token() -> str | None:
 
     head = ObjectChange.objects.order_by("-seq").values_list("hash", flat=True).first()
     return f"{head or 'empty'}:{cache.get(_GENERATION_KEY, '0')}"
+
+
+def permissions_key(user) -> str | None:
+    """The cache key of ``user``'s model-level permissions in this generation, or
+    ``None`` when caching would be unsafe (see ``aims.auth_backends``)."""
+    if connection.in_atomic_block:
+        return None
+    generation = cache.get(_GENERATION_KEY, "0")
+    return f"{_KEY_PREFIX}:permissions:{generation}:{user.pk}"
 
 
 def new_generation() -> None:
@@ -186,6 +196,13 @@ def connect() -> None:
     post_save.connect(_permissions_changed, dispatch_uid="aims_counting_perm_save")
     post_delete.connect(_permissions_changed, dispatch_uid="aims_counting_perm_delete")
     post_save.connect(_user_saved, sender=user_model, dispatch_uid="aims_counting_user")
+    # Deleting a role deletes its memberships and permissions without m2m signals.
+    post_delete.connect(
+        lambda **kwargs: new_generation(),
+        sender=Group,
+        dispatch_uid="aims_counting_group_delete",
+        weak=False,
+    )
     for through in (
         user_model.groups.through,
         user_model.user_permissions.through,

@@ -178,7 +178,8 @@ AUTH_USER_MODEL = "aims.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses any password check while the username or address is locked out.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password backend, with model-level permissions cached per generation.
+    "aims.auth_backends.PermissionCacheModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
