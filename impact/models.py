@@ -5,10 +5,10 @@ assessments (Art. 27)."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from aims.models import AimsModel
+from aims.reversing import reverse
 from registry.choices import EUOperatorRole, EURiskTier
 from registry.models import AISystem
 

@@ -4,12 +4,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from aims.models import AimsModel, Tag
 from aims.permissions import can
+from aims.reversing import reverse
 
 from .choices import (
     AutomationLevel,

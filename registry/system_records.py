@@ -12,11 +12,11 @@ import decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from aims.models import AimsModel
 from aims.permissions import can
+from aims.reversing import reverse
 
 from .choices import (
     Comparator,

@@ -1,5 +1,6 @@
 from django.db import models
-from django.urls import reverse
+
+from aims.reversing import reverse
 
 from .base import AimsModel
 

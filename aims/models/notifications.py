@@ -11,7 +11,8 @@ went out in an e-mail digest, so a run that crashed half-way e-mails the rest ne
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
+
+from aims.reversing import reverse
 
 from .base import ChangeLogged
 

@@ -6,8 +6,9 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
+
+from aims.reversing import reverse
 
 from .base import AimsModel
 

@@ -12,10 +12,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from aims.models import ChangeLogged
+from aims.reversing import reverse
 
 from ..choices import PackStatus
 from .jobs import FileJob, FileJobQuerySet

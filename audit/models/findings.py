@@ -12,10 +12,10 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from aims.models import AimsModel
+from aims.reversing import reverse
 from registry.models import AISystem
 
 from ..choices import (

@@ -10,10 +10,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from aims.models import ChangeLogged
+from aims.reversing import reverse
 
 from ..choices import PackStatus
 from ..packs.registry import get_kind, kinds

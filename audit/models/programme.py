@@ -9,9 +9,9 @@ controls, AI systems, business units); their checklist is generated from that sc
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
 from aims.models import AimsModel
+from aims.reversing import reverse
 from registry.models import AISystem
 
 from ..choices import (

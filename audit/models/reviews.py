@@ -9,9 +9,9 @@ date, and on sign-off by the chair the figures are frozen into ``snapshot``. Dec
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
 from aims.models import AimsModel
+from aims.reversing import reverse
 
 from ..choices import DecisionKind, DecisionStatus, ReviewStatus
 

@@ -10,10 +10,10 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from aims.models import AimsModel, ChangeLogged
+from aims.reversing import reverse
 from registry.models import AISystem
 from risk.models import Risk
 

@@ -4,9 +4,9 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
 from aims.models import AimsModel
+from aims.reversing import reverse
 
 from ..choices import ControlSource, Framework
 

@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
 from aims.models import AimsModel
+from aims.reversing import reverse
 
 from ..choices import ImplementationStatus, SoAStatus
 from .library import Control

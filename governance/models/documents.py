@@ -6,9 +6,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
 from aims.models import AimsModel
+from aims.reversing import reverse
 
 from ..choices import Classification, DocumentType, VersionStatus
 

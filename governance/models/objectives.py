@@ -7,10 +7,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from aims.models import AimsModel
+from aims.reversing import reverse
 
 from ..choices import (
     FREQUENCY_DAYS,

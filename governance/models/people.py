@@ -5,10 +5,10 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from aims.models import AimsModel
+from aims.reversing import reverse
 
 from ..choices import AppliesTo, Channel, IssueKind, SystemRole, TrainingKind
 

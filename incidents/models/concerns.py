@@ -7,10 +7,10 @@ concern is recorded in the name of the reporting channel, not the person.
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from aims.models import AimsModel
 from aims.permissions import can
+from aims.reversing import reverse
 from registry.models import AISystem
 
 from ..choices import ConcernStatus

@@ -6,11 +6,11 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from aims.models import AimsModel
 from aims.permissions import can
+from aims.reversing import reverse
 from registry.models import AISystem
 
 from ..choices import AuthorityReportType, IncidentStatus, Severity, TimelineKind

@@ -15,10 +15,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from aims.models import AimsModel
+from aims.reversing import reverse
 from registry.choices import Comparator, EURiskTier
 from registry.models import AISystem
 

@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
 from aims.models import AimsModel
+from aims.reversing import reverse
 
 from ..choices import RiskLevel
 
