@@ -311,17 +311,9 @@ def risk_treatment(as_of, since) -> InputReport:
     from risk.choices import ActionStatus
     from risk.models import Risk, TreatmentAction
 
-    risks = list(
-        Risk.objects.open()
-        .exclude(residual_level="", inherent_level="")
-        .select_related("criteria")
-        .only("residual_level", "inherent_level", "status", "criteria")
-    )
-    above = sum(
-        1
-        for r in risks
-        if r.criteria.above_appetite(r.residual_level or r.inherent_level)
-    )
+    risks = Risk.objects.open().exclude(residual_level="", inherent_level="")
+    open_risks = risks.count()
+    above = risks.above_appetite().count()
     actions = TreatmentAction.objects.aggregate(
         open=Count(
             "pk", filter=Q(status__in=(ActionStatus.PLANNED, ActionStatus.IN_PROGRESS))
@@ -336,13 +328,13 @@ def risk_treatment(as_of, since) -> InputReport:
     )
     return InputReport(
         figures=[
-            Figure("Open risks", len(risks)),
+            Figure("Open risks", open_risks),
             Figure("Above the risk appetite", above),
             Figure("Open treatment actions", actions["open"]),
             Figure("Treatment actions overdue", actions["overdue"]),
         ],
         summary=(
-            f"{above} of {len(risks)} open risks are above the appetite; "
+            f"{above} of {open_risks} open risks are above the appetite; "
             f"{actions['overdue']} of {actions['open']} treatment actions overdue."
         ),
         records_url=reverse("risk:risk_list"),

@@ -1,7 +1,7 @@
 """What the risk register tells the readiness view: the documented-information items it
 holds (DI-03, DI-04, DI-07, DI-15, DI-16), judged from the live register."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 
 from aims.documented_information import ItemStatus, Source, register
@@ -30,43 +30,36 @@ def criteria_item(as_of) -> ItemStatus:
     )
 
 
-def _above_appetite(risks):
-    """Risks whose residual (or, before treatment, inherent) level exceeds the appetite."""
-    return [
-        risk
-        for risk in risks
-        if (risk.residual_level or risk.inherent_level)
-        and risk.criteria.above_appetite(risk.residual_level or risk.inherent_level)
-    ]
-
-
 def actions_item(as_of) -> ItemStatus:
     """DI-03: actions to address risks — every risk above the appetite is treated with
     actions, or accepted by the committee."""
-    risks = list(
-        Risk.objects.open()
-        .exclude(status=RiskStatus.IDENTIFIED)
-        .select_related("criteria")
+    risks = Risk.objects.open().exclude(status=RiskStatus.IDENTIFIED)
+    totals = (
+        risks.above_appetite()
         .annotate(
-            open_actions=Count(
-                "actions", filter=~Q(actions__status=ActionStatus.CANCELLED)
+            has_actions=Exists(
+                TreatmentAction.objects.filter(risk=OuterRef("pk")).exclude(
+                    status=ActionStatus.CANCELLED
+                )
             )
         )
+        .aggregate(
+            above=Count("pk"),
+            addressed=Count(
+                "pk",
+                filter=Q(status=RiskStatus.ACCEPTED)
+                | Q(has_actions=True)
+                | Q(treatment__in=(Treatment.AVOID, Treatment.TRANSFER)),
+            ),
+        )
     )
-    above = _above_appetite(risks)
-    addressed = sum(
-        1
-        for risk in above
-        if risk.status == RiskStatus.ACCEPTED
-        or risk.open_actions
-        or risk.treatment in (Treatment.AVOID, Treatment.TRANSFER)
-    )
+    addressed, above = totals["addressed"], totals["above"]
     return ItemStatus(
-        present=bool(risks),
+        present=risks.exists(),
         done=addressed,
-        total=len(above),
+        total=above,
         summary=(
-            f"{addressed} of {len(above)} risks above the appetite have treatment actions "
+            f"{addressed} of {above} risks above the appetite have treatment actions "
             "or an acceptance."
         ),
         url=_risk_list("status=assessed&status=treatment_planned"),
