@@ -36,7 +36,6 @@ class ModelSerializer(serializers.ModelSerializer):
         models.DateTimeField: DateTimeField,
     }
 
-
     def get_fields(self):
         cls = type(self)
         built = cls.__dict__.get("_fields_built_once")
