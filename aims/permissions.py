@@ -158,22 +158,16 @@ def _build_granted_ids(model, user, action: str) -> RawSQL | models.QuerySet:
 
 def _object_permission_ids(model, user, action: str) -> list[models.QuerySet]:
     codename = f"{action}_{model._meta.model_name}"
-    # The permission's id, not a subquery for it: one subquery less in every branch
-    # for the planner. Ids change only with migrations, after which this is built again.
-    permission = (
-        Permission.objects.filter(
-            content_type=ContentType.objects.get_for_model(model), codename=codename
-        )
-        .values_list("pk", flat=True)
-        .first()
-    )
+    permission = Permission.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), codename=codename
+    ).values("pk")
     user_model, group_model = direct_permission_models(model)
-    if user_model is None or group_model is None or permission is None:
+    if user_model is None or group_model is None:
         # No direct tables, so no object permissions (``grant`` refuses such models):
         # only what the model inherits from its parent.
         return [model._default_manager.none().values("pk")]
     return [
-        user_model.objects.filter(user=user, permission_id=permission)
+        user_model.objects.filter(user=user, permission__in=permission)
         .order_by()
         .values("content_object_id"),
         # The user's groups from the membership table alone (no join to auth_group):
@@ -182,7 +176,7 @@ def _object_permission_ids(model, user, action: str) -> list[models.QuerySet]:
             group_id__in=user.groups.through.objects.filter(user=user).values(
                 "group_id"
             ),
-            permission_id=permission,
+            permission__in=permission,
         )
         .order_by()
         .values("content_object_id"),
