@@ -48,7 +48,12 @@ class RiskViewSet(AimsModelViewSet):
     # joining their users would build objects nothing reads.
     queryset = Risk.objects.select_related(
         "ai_system", "owner", "criteria", "risk_source"
-    ).prefetch_related("accepted_by", "objectives", "controls", "actions")
+    ).prefetch_related(
+        "accepted_by",
+        Prefetch("objectives", queryset=AIObjective.objects.only("code")),
+        "controls",
+        "actions",
+    )
     # What a list shows of the records it joins: the rest of their columns (a criteria
     # version's scales, decoded again for every row; a system's description and dates)
     # is not read. Single records are read whole, as the services that change them
@@ -88,16 +93,7 @@ class RiskViewSet(AimsModelViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "list":
-            queryset = (
-                queryset.only(*self.list_columns)
-                .prefetch_related(None)
-                .prefetch_related(
-                    "accepted_by",
-                    Prefetch("objectives", queryset=AIObjective.objects.only("code")),
-                    "controls",
-                    "actions",
-                )
-            )
+            queryset = queryset.only(*self.list_columns)
         return queryset
 
     def save_object(self, instance, m2m, expected_version):
